@@ -1,0 +1,35 @@
+/**
+ * The guide's three-domain deployment: green.example.org is the default
+ * domain, red.example.com and blue.example.net are additional domains with
+ * the short ingress names the guide uses.
+ *
+ * Usage: main.ts [OUTDIR]   (default: synth-out/guide)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { MultiIngressBackend } from '../../src';
+
+const outdir = process.argv[2] ?? 'synth-out/guide';
+
+const app = new App({ outdir });
+const chart = new Chart(app, 'wire');
+const backend = new MultiIngressBackend(chart, 'backend', {
+  defaultDomain: 'green.example.org',
+  additionalDomains: ['red.example.com', 'blue.example.net'],
+  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
+});
+app.synth();
+
+for (const file of fs.readdirSync(outdir).sort()) {
+  const size = fs.statSync(path.join(outdir, file)).size;
+  console.log(`wrote ${path.join(outdir, file)} (${size} bytes)`);
+}
+console.log('releases:');
+for (const obj of [...backend.releaseObjects, ...backend.domainIngresses.flatMap((d) => d.releaseObjects)]) {
+  console.log(`  ${obj.kind} ${obj.metadata.namespace}/${obj.name}`);
+}
+console.log('Secrets to create before the releases install:');
+for (const s of backend.expectedSecrets) {
+  console.log(`  ${s.namespace}/${s.name} (key ${s.key}) for ${s.releaseName}`);
+}

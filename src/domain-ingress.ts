@@ -1,0 +1,185 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ChartSource, resolveIngressServicesChart } from './charts';
+import { WireDomain } from './domain';
+import { quote } from './errors';
+import { ReleaseFormat } from './release/release-format';
+import { ExpectedSecret, SecretValuesReference } from './release/spec';
+import { isManaged, reportAtSynth } from './report';
+import { resolveNamespace } from './settings';
+import { IngressTls, TlsMode } from './tls';
+import { DomainEntry, domainEntry } from './topology';
+import { cleanBase, composeValues, describeEdits } from './values/compose';
+import { getPath } from './values/merge';
+import { ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
+
+/** Settings shared by every domain's ingress release. */
+export interface IngressReleaseOptions {
+  /**
+   * Namespace every release is installed into: the wire-server namespace
+   * (the ingresses route to fixed Service names such as `nginz`).
+   *
+   * @default 'wire'
+   */
+  readonly namespace?: string;
+
+  /**
+   * nginx-ingress-services chart repository and version (at least 5.14.0).
+   *
+   * @default - `WireCharts.REPOSITORY`, version `WireCharts.INGRESS_SERVICES_VERSION`
+   */
+  readonly ingressServicesChart?: ChartSource;
+
+  /**
+   * How each domain's ingress gets its certificate.
+   *
+   * @default IngressTls.ownCertificate()
+   */
+  readonly tls?: IngressTls;
+
+  /**
+   * Route `teams.<domain>` to team-settings (the default domain's release
+   * creates the `team-settings-http` Service; team-settings itself has no
+   * dependable multi-domain support yet).
+   *
+   * @default true
+   */
+  readonly teamSettings?: boolean;
+
+  /**
+   * Route `account.<domain>` to account-pages (galley's guest links and
+   * password resets point there).
+   *
+   * @default true
+   */
+  readonly accountPages?: boolean;
+
+  /**
+   * The operator's existing nginx-ingress-services values, applied to every
+   * domain's release under the multi-ingress settings. Keys multi-ingress
+   * sets per domain (`ingressName`, `config.dns`, TLS mode, ...) and any
+   * `secrets` are removed and reported.
+   *
+   * @default {}
+   */
+  readonly ingressServicesValues?: { [key: string]: any };
+
+  /**
+   * How the releases are deployed.
+   *
+   * @default ReleaseFormat.helmChart()
+   */
+  readonly releaseFormat?: ReleaseFormat;
+}
+
+/** Properties of one domain's ingress. */
+export interface DomainIngressProps extends IngressReleaseOptions {
+  /** The DNS domain, e.g. `red.example.com` (normalised and validated). */
+  readonly domain: string;
+
+  /**
+   * Whether this is the deployment's default domain. Its release is the one
+   * non-additional release (it creates the shared `webapp-http`, `s3-http`,
+   * ... Services), keeps `ingressName: ""` and the release name
+   * `nginx-ingress-services`.
+   *
+   * @default false
+   */
+  readonly isDefaultDomain?: boolean;
+
+  /**
+   * Short name of an additional domain's ingress, e.g. `red`: the chart names
+   * the Ingress `nginx-ingress-<name>` and the release is
+   * `nginx-ingress-services-<name>`. At most 30 characters.
+   *
+   * @default - the domain with dots as hyphens, shortened with a hash when
+   * longer than 30 characters
+   */
+  readonly ingressName?: string;
+}
+
+/** The key in the TLS values Secret of a domain (own-certificate mode). */
+export const TLS_VALUES_KEY = 'tls-values.yaml';
+
+/**
+ * Everything that belongs to one domain: its nginx-ingress-services release
+ * (its host names only, its own certificate and issuer).
+ */
+export class DomainIngress extends Construct {
+  /** The domain. */
+  public readonly domain: WireDomain;
+  /** `ingressName` of the release (`""` for the default domain). */
+  public readonly ingressName: string;
+  /** Helm release name. */
+  public readonly releaseName: string;
+  /** Whether this is the default domain's (non-additional) release. */
+  public readonly isDefaultDomain: boolean;
+  /** The cert-manager issuer the chart creates for this domain, if cert-manager is used. */
+  public readonly issuerName?: string;
+  /** The release's final Helm values (no secret material). */
+  public readonly values: { [key: string]: any };
+  /** The objects that deploy the release. */
+  public readonly releaseObjects: ApiObject[];
+  /** Secrets the operator must create for this domain. */
+  public readonly expectedSecrets: ExpectedSecret[];
+  /** What was changed in the operator's base values, and why. */
+  public readonly warnings: string[];
+
+  public constructor(scope: Construct, id: string, props: DomainIngressProps) {
+    super(scope, id);
+    const entry: DomainEntry = domainEntry(WireDomain.parse(props.domain, 'domain'), props.isDefaultDomain ?? false, props.ingressName);
+    const namespace = resolveNamespace(props.namespace);
+    const chart = resolveIngressServicesChart(props.ingressServicesChart);
+    const tls = props.tls ?? IngressTls.ownCertificate();
+    const plan = ingressServicesPlan(entry, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
+    const base = cleanBase(plan, props.ingressServicesValues);
+    checkFederation(base.values, entry);
+
+    this.domain = entry.domain;
+    this.ingressName = entry.ingressName;
+    this.releaseName = entry.releaseName;
+    this.isDefaultDomain = entry.isDefault;
+    this.issuerName = issuerName(tls, entry);
+    this.values = composeValues(plan, base.values);
+    this.warnings = describeEdits(plan.chart, base.edits);
+
+    const rendered = (props.releaseFormat ?? ReleaseFormat.helmChart()).render(this, 'Release', {
+      releaseName: entry.releaseName,
+      ...chart,
+      targetNamespace: namespace,
+      values: this.values,
+      secretValues: tlsSecretValues(tls, entry),
+    });
+    this.releaseObjects = rendered.objects;
+    this.expectedSecrets = rendered.expectedSecrets;
+    if (!isManaged(scope)) {
+      reportAtSynth(this, this.warnings, () => this.expectedSecrets);
+    }
+  }
+}
+
+/** The TLS values Secret of one domain (own-certificate mode only). */
+function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesReference[] {
+  if (tls.mode !== TlsMode.OWN_CERTIFICATE) {
+    return [];
+  }
+  return [
+    {
+      secretName: `${entry.releaseName}-tls`,
+      key: TLS_VALUES_KEY,
+      description:
+        `a values file with secrets.tlsWildcardCert and secrets.tlsWildcardKey (PEM) for ${entry.domain.name}, ` +
+        `covering ${entry.domain.hostNames.join(', ')} and no other domain`,
+    },
+  ];
+}
+
+/** Federation and multi-ingress cannot be configured together (the chart refuses it). */
+export function checkFederation(ingressValues: { [key: string]: any }, entry: DomainEntry): void {
+  if (!entry.isDefault && getPath(ingressValues, ['federator', 'enabled']) === true) {
+    throw new Error(
+      `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} is an additional domain: ` +
+        'federation and multi-ingress cannot be configured together (the chart refuses it); remove federator.enabled',
+    );
+  }
+}

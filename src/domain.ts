@@ -1,0 +1,162 @@
+import { isIP } from 'net';
+import { domainToASCII } from 'url';
+import { quote } from './errors';
+
+/** Longest DNS name (RFC 1035, without the root dot). */
+const MAX_NAME_LENGTH = 253;
+/** Longest DNS label. */
+const MAX_LABEL_LENGTH = 63;
+/** The longest host-name prefix Wire puts in front of a domain. */
+const LONGEST_PREFIX = 'nginz-https.';
+const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * One DNS domain under which the Wire backend is served, normalised and
+ * validated, with the host names Wire needs under it.
+ *
+ * Normalisation: surrounding white space is trimmed, the name is lower-cased,
+ * one trailing dot (a fully qualified name) is dropped, and internationalised
+ * names are converted to their ASCII (punycode) form, e.g.
+ * `münchen-messenger.de` becomes `xn--mnchen-messenger-jzb.de`.
+ *
+ * Validation: at least two labels; each label 1-63 characters of letters,
+ * digits and hyphens, not starting or ending with a hyphen; the whole name at
+ * most 253 characters; no wildcard, IP address, scheme, port or path.
+ */
+export class WireDomain {
+  /**
+   * Parse and validate a domain.
+   *
+   * @param input the domain as the operator wrote it
+   * @param what how to name the value in an error message
+   * @throws if the input is not a valid DNS domain; the message names the
+   * input and what was expected
+   */
+  public static parse(input: string, what: string = 'domain'): WireDomain {
+    return new WireDomain(input, normalise(input, what));
+  }
+
+  /** The normalised ASCII name, e.g. `red.example.com`. */
+  public readonly name: string;
+
+  /** The input exactly as the operator gave it. */
+  public readonly input: string;
+
+  /** REST API host: `nginz-https.<domain>`. */
+  public readonly nginzHttps: string;
+
+  /** Websocket host: `nginz-ssl.<domain>`. */
+  public readonly nginzSsl: string;
+
+  /** Web app host: `webapp.<domain>`. */
+  public readonly webapp: string;
+
+  /** Asset download host (S3 / fake S3): `assets.<domain>`. */
+  public readonly assets: string;
+
+  /** Team settings host: `teams.<domain>`. */
+  public readonly teams: string;
+
+  /** Account pages host: `account.<domain>` (the guide's `accounts.` is a typo). */
+  public readonly account: string;
+
+  private constructor(input: string, name: string) {
+    this.input = input;
+    this.name = name;
+    this.nginzHttps = `nginz-https.${name}`;
+    this.nginzSsl = `nginz-ssl.${name}`;
+    this.webapp = `webapp.${name}`;
+    this.assets = `assets.${name}`;
+    this.teams = `teams.${name}`;
+    this.account = `account.${name}`;
+  }
+
+  /**
+   * The six public host names of this domain, in the order the guide lists
+   * them: nginz-https, nginz-ssl, webapp, assets, teams, account.
+   */
+  public get hostNames(): string[] {
+    return [this.nginzHttps, this.nginzSsl, this.webapp, this.assets, this.teams, this.account];
+  }
+
+  /** `https://<host>` for one of this domain's hosts (or the domain itself). */
+  public https(host: string = this.name): string {
+    return `https://${host}`;
+  }
+}
+
+function normalise(input: unknown, what: string): string {
+  const fail = (expected: string): never => {
+    throw new Error(`${what} ${quote(input)} is not a valid DNS name: ${expected}`);
+  };
+  if (typeof input !== 'string') {
+    return fail('expected a string such as "red.example.com"');
+  }
+  let name = input.trim();
+  if (name === '') {
+    return fail('it is empty; expected a name such as "red.example.com"');
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
+    return fail('it has a scheme; give the bare domain, e.g. "red.example.com" instead of "https://red.example.com"');
+  }
+  if (isIP(name) !== 0 || isIP(name.replace(/^\[|\]$/g, '')) !== 0) {
+    return fail('it is an IP address; expected a DNS domain');
+  }
+  if (/[/?#]/.test(name)) {
+    return fail('it has a path; give the bare domain without "/..."');
+  }
+  if (name.includes(':')) {
+    return fail('it has a port; give the bare domain without ":port"');
+  }
+  if (name.includes('*')) {
+    return fail('wildcards are not allowed; give the domain itself, its host names are derived from it');
+  }
+  if (/\s/.test(name)) {
+    return fail('it contains white space');
+  }
+  if (name.includes('@')) {
+    return fail('it contains "@"; expected a domain, not an e-mail address');
+  }
+  if (name.endsWith('.')) {
+    name = name.slice(0, -1);
+  }
+  name = name.toLowerCase();
+  const raw = name.split('.');
+  if (raw.some((l) => l === '')) {
+    return fail('empty label (two dots in a row, or a leading dot)');
+  }
+  if (/[^\x00-\x7f]/.test(name) || raw.some((l) => l.startsWith('xn--'))) {
+    const ascii = domainToASCII(name);
+    if (ascii === '') {
+      return fail('it is not a valid internationalised domain name');
+    }
+    name = ascii;
+  }
+  const labels = name.split('.');
+  if (labels.length < 2) {
+    return fail('expected at least two labels, e.g. "example.com"');
+  }
+  for (const label of labels) {
+    if (label.length > MAX_LABEL_LENGTH) {
+      return fail(`label ${quote(label)} is ${label.length} characters long; at most ${MAX_LABEL_LENGTH} are allowed`);
+    }
+    if (!LABEL.test(label)) {
+      return fail(
+        `label ${quote(label)} is invalid; labels contain only letters, digits and hyphens and do not start or end with a hyphen`,
+      );
+    }
+  }
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) {
+    return fail('the top-level label is numeric; expected a DNS domain, not an IP address');
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    return fail(`it is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`);
+  }
+  if (LONGEST_PREFIX.length + name.length > MAX_NAME_LENGTH) {
+    return fail(
+      `it is ${name.length} characters long, so its host name "${LONGEST_PREFIX}..." would exceed ${MAX_NAME_LENGTH} characters; ` +
+        `at most ${MAX_NAME_LENGTH - LONGEST_PREFIX.length} are allowed`,
+    );
+  }
+  return name;
+}

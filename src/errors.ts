@@ -1,0 +1,58 @@
+/**
+ * Errors raised for invalid operator input.
+ *
+ * Every message names the offending value and what was expected, in the
+ * operator's terms, and all problems found in one configuration are reported
+ * together so that one run shows everything to fix.
+ */
+
+/** Quote a value for an error message (JSON quoting makes whitespace visible). */
+export function quote(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Collects problems and throws them together. */
+export class Problems {
+  private readonly items: string[] = [];
+
+  /** Record a problem (a full sentence without a trailing period). */
+  public add(message: string): void {
+    this.items.push(message);
+  }
+
+  /** Run `fn`, recording its error message instead of throwing. */
+  public capture<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      this.add(e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  }
+
+  public get count(): number {
+    return this.items.length;
+  }
+
+  /** Throw one error listing every recorded problem, if there are any. */
+  public throwIfAny(context: string): void {
+    if (this.items.length === 0) {
+      return;
+    }
+    if (this.items.length === 1) {
+      throw new Error(`${context}: ${this.items[0]}`);
+    }
+    const list = this.items.map((p) => `  - ${p}`).join('\n');
+    throw new Error(`${context}: ${this.items.length} problems\n${list}`);
+  }
+}

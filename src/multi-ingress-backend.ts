@@ -1,0 +1,262 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ChartSource, resolveWebappChart, resolveWireServerChart } from './charts';
+import { WireDomain } from './domain';
+import { DomainIngress, IngressReleaseOptions, checkFederation } from './domain-ingress';
+import { Problems, quote } from './errors';
+import { ReleaseFormat } from './release/release-format';
+import { ExpectedSecret } from './release/spec';
+import { markManaged, reportAtSynth } from './report';
+import { resolveNamespace } from './settings';
+import { SsoOptions } from './sso';
+import { IngressTls } from './tls';
+import { Topology, buildTopology } from './topology';
+import { cleanBase, composeValues, describeEdits } from './values/compose';
+import { findDomainMentions, getPath } from './values/merge';
+import { ingressServicesPlan } from './values/nginx-ingress-services';
+import { webappPlan } from './values/webapp';
+import { wireServerPlan } from './values/wire-server';
+
+/** Properties of a multi-ingress Wire deployment. */
+export interface MultiIngressBackendProps extends IngressReleaseOptions {
+  /**
+   * The default domain: the one wire-server was first deployed with
+   * (`external_env_domain`). Its ingress release is the non-additional one.
+   */
+  readonly defaultDomain: string;
+
+  /**
+   * The additional domains, each served by its own ingress release. May be
+   * empty (a deployment prepared for more domains later) and long.
+   *
+   * @default []
+   */
+  readonly additionalDomains?: string[];
+
+  /**
+   * Short ingress names for additional domains, keyed by domain, e.g.
+   * `{ 'red.example.com': 'red' }` gives the release
+   * `nginx-ingress-services-red`. At most 30 characters each.
+   *
+   * @default - derived from each domain (dots as hyphens, shortened with a
+   * hash when longer than 30 characters)
+   */
+  readonly ingressNames?: { [domain: string]: string };
+
+  /**
+   * wire-server chart repository and version (at least 5.14.0).
+   *
+   * @default - `WireCharts.REPOSITORY`, version `WireCharts.WIRE_SERVER_VERSION`
+   */
+  readonly wireServerChart?: ChartSource;
+
+  /**
+   * webapp chart repository and version.
+   *
+   * @default - `WireCharts.WEBAPP_REPOSITORY`, version `WireCharts.WEBAPP_VERSION`
+   */
+  readonly webappChart?: ChartSource;
+
+  /**
+   * The operator's existing wire-server values (e.g. their production
+   * `values.yaml`, parsed), merged under the multi-ingress settings. Keys that
+   * conflict with multi-ingress (`s3DownloadEndpoint`, `cloudFront`,
+   * `conversationCodeURI`, single-domain spar settings) and any `secrets`
+   * are removed, each reported as a warning at synth time.
+   *
+   * @default {}
+   */
+  readonly wireServerValues?: { [key: string]: any };
+
+  /**
+   * The operator's existing webapp values, merged under the multi-ingress
+   * settings. They must not name any of the domains: one webapp release
+   * serves them all, so a real domain there would link them.
+   *
+   * @default {}
+   */
+  readonly webappValues?: { [key: string]: any };
+
+  /**
+   * Secret (in the namespace the release format reads secrets from) whose
+   * key `secrets.yaml` holds wire-server's secret values (the `secrets.yaml`
+   * of wire-server-deploy).
+   *
+   * @default 'wire-server-secrets'
+   */
+  readonly wireServerSecretName?: string;
+
+  /**
+   * Single sign-on: spar gets `domainConfigs` for every domain and
+   * `scimBaseUri`.
+   *
+   * @default - no SSO settings
+   */
+  readonly sso?: SsoOptions;
+}
+
+/** The key in the wire-server secrets Secret. */
+export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
+const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
+
+/**
+ * A complete multi-ingress Wire deployment from one list of domains:
+ * the wire-server and webapp releases configured for every domain, and one
+ * `DomainIngress` (nginx-ingress-services release) per domain.
+ *
+ * Everything is validated when the construct is created, before anything is
+ * synthesized; problems are reported together, each naming the bad value.
+ */
+export class MultiIngressBackend extends Construct {
+  /** Every domain, the default first, then the additional ones in the given order. */
+  public readonly domains: WireDomain[];
+  /** The default domain. */
+  public readonly defaultDomain: WireDomain;
+  /** One ingress per domain, in the order of `domains`. */
+  public readonly domainIngresses: DomainIngress[];
+  /** Final wire-server values (no secret material). */
+  public readonly wireServerValues: { [key: string]: any };
+  /** Final webapp values. */
+  public readonly webappValues: { [key: string]: any };
+  /** The objects that deploy wire-server and webapp (the ingresses have their own). */
+  public readonly releaseObjects: ApiObject[];
+  /** Secrets the operator must create before the releases install. */
+  public readonly expectedSecrets: ExpectedSecret[];
+  /** What was changed in the operator's base values, and other warnings; also printed at synth time. */
+  public readonly warnings: string[];
+
+  public constructor(scope: Construct, id: string, props: MultiIngressBackendProps) {
+    super(scope, id);
+    if (props === null || typeof props !== 'object') {
+      throw new Error(`MultiIngressBackend props ${quote(props)} are not valid: expected an object with at least defaultDomain`);
+    }
+    const topology = buildTopology(props.defaultDomain, props.additionalDomains, props.ingressNames);
+
+    // --- settings: every problem reported together, before anything is created
+    const problems = new Problems();
+    const namespace = problems.capture(() => resolveNamespace(props.namespace));
+    const wireServerChart = problems.capture(() => resolveWireServerChart(props.wireServerChart));
+    const webappChart = problems.capture(() => resolveWebappChart(props.webappChart));
+    const secretName = props.wireServerSecretName ?? 'wire-server-secrets';
+    if (typeof secretName !== 'string' || !K8S_NAME.test(secretName)) {
+      problems.add(`wireServerSecretName ${quote(secretName)} is not valid: expected a Kubernetes Secret name`);
+    }
+    const sso = props.sso === undefined ? undefined : problems.capture(() => checkSso(props.sso!));
+    const tls = props.tls ?? IngressTls.ownCertificate();
+
+    const wireServer = wireServerPlan(topology, sso);
+    const webapp = webappPlan(sso !== undefined);
+    const ingressPlan = ingressServicesPlan(topology.defaultDomain, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
+    const wireServerBase = problems.capture(() => cleanBase(wireServer, props.wireServerValues, wireServer.overlay));
+    const webappBase = problems.capture(() => cleanBase(webapp, props.webappValues, webapp.overlay));
+    const ingressBase = problems.capture(() => cleanBase(ingressPlan, props.ingressServicesValues));
+
+    if (topology.additional.length > 0) {
+      if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
+        problems.add(
+          'wire-server values set tags.federation: true, but federation and multi-ingress cannot be configured together ' +
+            `(${topology.additional.length} additional domain(s) are given); disable federation or serve one domain`,
+        );
+      }
+      if (ingressBase) {
+        problems.capture(() => checkFederation(ingressBase.values, topology.additional[0]));
+      }
+    }
+    if (ingressBase) {
+      for (const m of findDomainMentions(ingressBase.values, topology.names)) {
+        problems.add(
+          `nginx-ingress-services values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): these values go into ` +
+            'every domain\'s release, so the other domains would reveal it; host names come from the domain list',
+        );
+      }
+    }
+    const webappValues = webappBase ? composeValues(webapp, webappBase.values) : undefined;
+    if (webappValues) {
+      for (const m of findDomainMentions(webappValues, topology.names)) {
+        problems.add(
+          `webapp values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): one webapp serves every domain, ` +
+            'so a real domain there links them; use "[[hostname]]" instead',
+        );
+      }
+    }
+    problems.throwIfAny('Invalid multi-ingress configuration');
+
+    // --- the model is valid: build the output
+    const format = props.releaseFormat ?? ReleaseFormat.helmChart();
+    this.domains = topology.all.map((e) => e.domain);
+    this.defaultDomain = topology.defaultDomain.domain;
+    this.wireServerValues = composeValues(wireServer, wireServerBase!.values);
+    this.webappValues = webappValues!;
+    this.warnings = [
+      ...describeEdits(wireServer.chart, wireServerBase!.edits),
+      ...describeEdits(webapp.chart, webappBase!.edits),
+      ...describeEdits(ingressPlan.chart, ingressBase!.edits),
+      ...tlsWarnings(tls, topology),
+    ];
+
+    const wireServerRelease = format.render(this, 'WireServer', {
+      releaseName: 'wire-server',
+      ...wireServerChart!,
+      targetNamespace: namespace!,
+      values: this.wireServerValues,
+      secretValues: [
+        {
+          secretName,
+          key: WIRE_SERVER_SECRETS_KEY,
+          description: "wire-server's secret values (the secrets.yaml of wire-server-deploy: zauth keys, database and SMTP passwords, ...)",
+        },
+      ],
+    });
+    const webappRelease = format.render(this, 'Webapp', {
+      releaseName: 'webapp',
+      ...webappChart!,
+      targetNamespace: namespace!,
+      values: this.webappValues,
+      secretValues: [],
+    });
+    this.releaseObjects = [...wireServerRelease.objects, ...webappRelease.objects];
+
+    markManaged(this);
+    this.domainIngresses = topology.all.map(
+      (entry) =>
+        new DomainIngress(this, entry.domain.name, {
+          domain: entry.domain.name,
+          isDefaultDomain: entry.isDefault,
+          ingressName: entry.isDefault ? undefined : entry.ingressName,
+          namespace,
+          ingressServicesChart: props.ingressServicesChart,
+          tls,
+          teamSettings: props.teamSettings,
+          accountPages: props.accountPages,
+          ingressServicesValues: ingressBase!.values,
+          releaseFormat: format,
+        }),
+    );
+    this.expectedSecrets = [
+      ...wireServerRelease.expectedSecrets,
+      ...webappRelease.expectedSecrets,
+      ...this.domainIngresses.flatMap((d) => d.expectedSecrets),
+    ];
+    reportAtSynth(this, this.warnings, () => this.expectedSecrets);
+  }
+}
+
+function checkSso(sso: SsoOptions): SsoOptions {
+  if (!Array.isArray(sso.contacts)) {
+    throw new Error(`sso.contacts ${quote(sso.contacts)} is not valid: expected a list of SAML contacts (may be empty)`);
+  }
+  if (sso.scimBaseUri !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(sso.scimBaseUri)) {
+    throw new Error(`sso.scimBaseUri ${quote(sso.scimBaseUri)} is not valid: expected an https:// URL such as "https://nginz-https.example.com/scim/v2"`);
+  }
+  return sso;
+}
+
+function tlsWarnings(tls: IngressTls, topology: Topology): string[] {
+  if (!tls.sharesEmailAcrossDomains || topology.all.length < 2) {
+    return [];
+  }
+  return [
+    `cert-manager certmasterEmail ${quote(tls.certmasterEmail)} is the same for all ${topology.all.length} domains: ` +
+      'the ACME account links them; use a per-domain address such as "hostmaster@{domain}"',
+  ];
+}

@@ -1,0 +1,90 @@
+import { Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { quote } from '../errors';
+import { HelmChart } from '../imports/helm.cattle.io';
+import { ReleaseSpec, RenderedRelease } from './spec';
+
+/** Options of the k3s / RKE2 `HelmChart` release format. */
+export interface HelmChartFormatOptions {
+  /**
+   * Namespace of the `HelmChart` objects. The helm-controller reads
+   * `valuesSecrets` from this namespace, so the Secrets the operator creates
+   * go here too.
+   *
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Let the helm-controller create the target namespace.
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * Timeout of each Helm operation (wire-server's database migrations take a
+   * while; the guide uses 15 minutes).
+   *
+   * @default '15m0s'
+   */
+  readonly timeout?: string;
+}
+
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
+
+/** Renders releases as `helm.cattle.io/v1` `HelmChart` objects. */
+export class HelmChartRenderer {
+  private readonly namespace: string;
+  private readonly createNamespace: boolean;
+  private readonly timeout: string;
+
+  public constructor(options: HelmChartFormatOptions = {}) {
+    this.namespace = options.namespace ?? 'kube-system';
+    if (!DNS_LABEL.test(this.namespace)) {
+      throw new Error(`HelmChart namespace ${quote(this.namespace)} is not valid: expected a Kubernetes namespace name (lower-case DNS label)`);
+    }
+    this.createNamespace = options.createNamespace ?? true;
+    this.timeout = options.timeout ?? '15m0s';
+    if (!DURATION.test(this.timeout)) {
+      throw new Error(`HelmChart timeout ${quote(this.timeout)} is not valid: expected a duration such as "15m0s"`);
+    }
+  }
+
+  public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
+    const chart = new HelmChart(scope, id, {
+      metadata: {
+        name: release.releaseName,
+        namespace: this.namespace,
+        labels: {
+          'app.kubernetes.io/managed-by': 'cdk8s-wire-multi-ingress',
+          'app.kubernetes.io/part-of': 'wire',
+        },
+      },
+      spec: {
+        chart: release.chart,
+        repo: release.repository,
+        version: release.version,
+        targetNamespace: release.targetNamespace,
+        createNamespace: this.createNamespace,
+        timeout: this.timeout,
+        valuesContent: Yaml.stringify(release.values),
+        valuesSecrets:
+          release.secretValues.length === 0
+            ? undefined
+            : release.secretValues.map((s) => ({ name: s.secretName, keys: [s.key], ignoreUpdates: false })),
+      },
+    });
+    return {
+      objects: [chart],
+      expectedSecrets: release.secretValues.map((s) => ({
+        namespace: this.namespace,
+        name: s.secretName,
+        key: s.key,
+        releaseName: release.releaseName,
+        description: s.description,
+      })),
+    };
+  }
+}

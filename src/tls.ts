@@ -1,0 +1,121 @@
+import { quote } from './errors';
+
+/** Kind of the cert-manager issuer the nginx-ingress-services chart creates. */
+export enum IssuerKind {
+  /** A namespaced `Issuer` (the chart's default). */
+  ISSUER = 'Issuer',
+  /** A cluster-wide `ClusterIssuer`. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
+/** How each domain's ingress gets its TLS certificate. */
+export enum TlsMode {
+  /** cert-manager issues a certificate per domain (Let's Encrypt HTTP-01). */
+  CERT_MANAGER = 'cert-manager',
+  /** The operator provides a certificate and key per domain in a Secret. */
+  OWN_CERTIFICATE = 'own-certificate',
+}
+
+/** Options for certificates issued by cert-manager. */
+export interface CertManagerTlsOptions {
+  /**
+   * ACME account e-mail, used by Let's Encrypt for expiry notices.
+   *
+   * `{domain}` is replaced by each domain, e.g. `hostmaster@{domain}`: one
+   * mailbox for every domain would tell Let's Encrypt (and anyone who sees
+   * the account) that the domains belong together, so a fixed address with
+   * more than one domain is reported as a warning.
+   */
+  readonly certmasterEmail: string;
+
+  /**
+   * Kind of issuer the chart creates. Each domain gets its own issuer,
+   * named `<issuerName>-<ingressName>` (the default domain's keeps
+   * `<issuerName>`), so certificates do not reveal a common origin.
+   *
+   * @default IssuerKind.ISSUER
+   */
+  readonly issuerKind?: IssuerKind;
+
+  /**
+   * Base name of the per-domain issuers.
+   *
+   * @default 'letsencrypt-http01'
+   */
+  readonly issuerName?: string;
+
+  /**
+   * Use Let's Encrypt's staging API (certificates are not trusted).
+   *
+   * @default false
+   */
+  readonly staging?: boolean;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const DOMAIN_PLACEHOLDER = '{domain}';
+const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * TLS for the per-domain ingresses: cert-manager, or certificates the
+ * operator provides.
+ */
+export class IngressTls {
+  /**
+   * Certificates issued by cert-manager, one issuer and one certificate per
+   * domain covering only that domain's host names. cert-manager must be
+   * installed in the cluster beforehand.
+   */
+  public static certManager(options: CertManagerTlsOptions): IngressTls {
+    const email = options?.certmasterEmail;
+    if (typeof email !== 'string' || !EMAIL.test(email.replace(DOMAIN_PLACEHOLDER, 'example.com'))) {
+      throw new Error(
+        `cert-manager TLS: certmasterEmail ${quote(email)} is not valid: expected an e-mail address such as "hostmaster@{domain}" ` +
+          '(Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
+      );
+    }
+    const issuerName = options.issuerName ?? 'letsencrypt-http01';
+    if (!K8S_NAME.test(issuerName) || issuerName.length > 200) {
+      throw new Error(`cert-manager TLS: issuerName ${quote(issuerName)} is not valid: expected a Kubernetes name (lower-case letters, digits, "-" and ".")`);
+    }
+    const issuerKind = options.issuerKind ?? IssuerKind.ISSUER;
+    if (!Object.values(IssuerKind).includes(issuerKind)) {
+      throw new Error(`cert-manager TLS: issuerKind ${quote(issuerKind)} is not valid: expected "Issuer" or "ClusterIssuer"`);
+    }
+    return new IngressTls(TlsMode.CERT_MANAGER, email, issuerKind, issuerName, options.staging ?? false);
+  }
+
+  /**
+   * Certificates the operator provides. The private key is never written into
+   * the output: each domain's release reads a Secret the operator creates
+   * (see `expectedSecrets` of the constructs), holding a values file with
+   * `secrets.tlsWildcardCert` and `secrets.tlsWildcardKey` for that domain's
+   * host names only.
+   */
+  public static ownCertificate(): IngressTls {
+    return new IngressTls(TlsMode.OWN_CERTIFICATE);
+  }
+
+  private constructor(
+    /** How certificates are obtained. */
+    public readonly mode: TlsMode,
+    /** ACME account e-mail template (cert-manager only). */
+    public readonly certmasterEmail?: string,
+    /** Issuer kind (cert-manager only). */
+    public readonly issuerKind?: IssuerKind,
+    /** Base issuer name (cert-manager only). */
+    public readonly issuerName?: string,
+    /** Let's Encrypt staging (cert-manager only). */
+    public readonly staging?: boolean,
+  ) {}
+
+  /** The ACME e-mail for one domain (cert-manager only). */
+  public emailFor(domain: string): string | undefined {
+    return this.certmasterEmail?.split(DOMAIN_PLACEHOLDER).join(domain);
+  }
+
+  /** Whether the ACME e-mail is the same for every domain (cert-manager only). */
+  public get sharesEmailAcrossDomains(): boolean {
+    return this.mode === TlsMode.CERT_MANAGER && !this.certmasterEmail!.includes(DOMAIN_PLACEHOLDER);
+  }
+}

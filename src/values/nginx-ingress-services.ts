@@ -1,0 +1,78 @@
+import { IngressTls, TlsMode } from '../tls';
+import { DomainEntry } from '../topology';
+import { ValuesPlan } from './compose';
+import { Values } from './merge';
+
+/** Options of one domain's nginx-ingress-services release. */
+export interface IngressValuesOptions {
+  readonly tls: IngressTls;
+  /** Explicit choice (wins over base values); unset means on unless base values say otherwise. */
+  readonly teamSettings?: boolean;
+  /** Explicit choice (wins over base values); unset means on unless base values say otherwise. */
+  readonly accountPages?: boolean;
+}
+
+/** Keys of the ingress chart that multi-ingress sets per domain. */
+export const INGRESS_OWNED: ValuesPlan['owned'] = [
+  ['ingressName'],
+  ['config', 'dns'],
+  ['config', 'isAdditionalIngress'],
+  ['config', 'renderCSPInIngress'],
+  ['tls', 'useCertManager'],
+  ['tls', 'issuer'],
+  ['certManager', 'certmasterEmail'],
+  ['certManager', 'inTestMode'],
+];
+
+export const INGRESS_SECRET_HINT =
+  'give each domain its own certificate through the TLS values Secret its release reads (see expectedSecrets)';
+
+/** The cert-manager issuer of a domain, as the chart names it. */
+export function issuerName(tls: IngressTls, entry: DomainEntry): string | undefined {
+  if (tls.mode !== TlsMode.CERT_MANAGER) {
+    return undefined;
+  }
+  return entry.ingressName === '' ? tls.issuerName : `${tls.issuerName}-${entry.ingressName}`;
+}
+
+/**
+ * nginx-ingress-services values for one domain, per `wire-charts.md`: that
+ * domain's host names only, `config.dns.base` for the CSP, the one
+ * non-additional release for the default domain, per-domain TLS.
+ */
+export function ingressServicesPlan(entry: DomainEntry, options: IngressValuesOptions): ValuesPlan {
+  const d = entry.domain;
+  const tls: Values = { enabled: true, useCertManager: options.tls.mode === TlsMode.CERT_MANAGER };
+  const overlay: Values = {
+    ...(options.teamSettings === undefined ? {} : { teamSettings: { enabled: options.teamSettings } }),
+    ...(options.accountPages === undefined ? {} : { accountPages: { enabled: options.accountPages } }),
+    ingressName: entry.ingressName,
+    tls,
+    config: {
+      dns: {
+        base: d.name,
+        https: d.nginzHttps,
+        ssl: d.nginzSsl,
+        webapp: d.webapp,
+        fakeS3: d.assets,
+        teamSettings: d.teams,
+        accountPages: d.account,
+      },
+      renderCSPInIngress: true,
+      isAdditionalIngress: !entry.isDefault,
+    },
+  };
+  if (options.tls.mode === TlsMode.CERT_MANAGER) {
+    tls.issuer = { name: options.tls.issuerName, kind: options.tls.issuerKind };
+    overlay.certManager = { certmasterEmail: options.tls.emailFor(d.name), inTestMode: options.tls.staging };
+  }
+  return {
+    chart: 'nginx-ingress-services',
+    // the guide's choice; the chart's own default is off
+    defaults: { teamSettings: { enabled: true }, accountPages: { enabled: true } },
+    overlay,
+    owned: INGRESS_OWNED,
+    conflicts: [],
+    secretHint: INGRESS_SECRET_HINT,
+  };
+}

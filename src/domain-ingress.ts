@@ -4,7 +4,7 @@ import { ChartSource, resolveIngressServicesChart } from './charts';
 import { WireDomain } from './domain';
 import { quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
-import { ExpectedSecret, SecretValuesReference } from './release/spec';
+import { ExpectedSecret, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
 import { resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
@@ -168,8 +168,8 @@ function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesRefer
       secretName: `${entry.releaseName}-tls`,
       key: TLS_VALUES_KEY,
       description:
-        `a values file with secrets.tlsWildcardCert and secrets.tlsWildcardKey (PEM) for ${entry.domain.name}, ` +
-        `covering ${entry.domain.hostNames.join(', ')} and no other domain`,
+        'a values file with secrets.tlsWildcardCert and secrets.tlsWildcardKey (PEM): a certificate for the host names of ' +
+        `${entry.domain.name} (nginz-https, nginz-ssl, webapp, assets, teams, account) and no other domain, and its key`,
     },
   ];
 }

@@ -117,6 +117,8 @@ function normalise(input: unknown, what: string): string {
   if (name.includes('@')) {
     return fail('it contains "@"; expected a domain, not an e-mail address');
   }
+  // IDNA dot separators (ideographic and full-width full stops) are dots
+  name = name.replace(/[\u3002\uff0e\uff61]/g, '.');
   if (name.endsWith('.')) {
     name = name.slice(0, -1);
   }

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ChartSource, resolveWebappChart, resolveWireServerChart } from './charts';
+import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
 import { DomainIngress, IngressReleaseOptions, checkFederation } from './domain-ingress';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
-import { ExpectedSecret } from './release/spec';
+import { ExpectedSecret } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
 import { resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
@@ -137,6 +137,7 @@ export class MultiIngressBackend extends Construct {
     const namespace = problems.capture(() => resolveNamespace(props.namespace));
     const wireServerChart = problems.capture(() => resolveWireServerChart(props.wireServerChart));
     const webappChart = problems.capture(() => resolveWebappChart(props.webappChart));
+    const ingressChart = problems.capture(() => resolveIngressServicesChart(props.ingressServicesChart));
     const secretName = props.wireServerSecretName ?? 'wire-server-secrets';
     if (typeof secretName !== 'string' || !K8S_NAME.test(secretName)) {
       problems.add(`wireServerSecretName ${quote(secretName)} is not valid: expected a Kubernetes Secret name`);
@@ -224,7 +225,7 @@ export class MultiIngressBackend extends Construct {
           isDefaultDomain: entry.isDefault,
           ingressName: entry.isDefault ? undefined : entry.ingressName,
           namespace,
-          ingressServicesChart: props.ingressServicesChart,
+          ingressServicesChart: ingressChart,
           tls,
           teamSettings: props.teamSettings,
           accountPages: props.accountPages,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ExpectedSecret } from './release/spec';
+import { ExpectedSecret } from './release/release-spec';
 
 const PREFIX = '[cdk8s-wire-multi-ingress]';
 /** How many expected Secrets are listed one by one at synth time. */

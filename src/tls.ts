@@ -68,7 +68,7 @@ export class IngressTls {
    */
   public static certManager(options: CertManagerTlsOptions): IngressTls {
     const email = options?.certmasterEmail;
-    if (typeof email !== 'string' || !EMAIL.test(email.replace(DOMAIN_PLACEHOLDER, 'example.com'))) {
+    if (typeof email !== 'string' || !EMAIL.test(email.split(DOMAIN_PLACEHOLDER).join('example.com'))) {
       throw new Error(
         `cert-manager TLS: certmasterEmail ${quote(email)} is not valid: expected an e-mail address such as "hostmaster@{domain}" ` +
           '(Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',

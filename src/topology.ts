@@ -66,6 +66,12 @@ export function checkIngressName(name: unknown, domain: string): string {
 
 /** One domain entry. */
 export function domainEntry(domain: WireDomain, isDefault: boolean, ingressName?: string): DomainEntry {
+  if (isDefault && ingressName !== undefined && ingressName !== '') {
+    throw new Error(
+      `ingress name ${quote(ingressName)} for the default domain ${quote(domain.name)} is not allowed: its release keeps ingressName "" ` +
+        `and the name "${DEFAULT_INGRESS_RELEASE}" (renaming it would break existing installs)`,
+    );
+  }
   const name = isDefault ? '' : ingressName === undefined ? deriveIngressName(domain.name) : checkIngressName(ingressName, domain.name);
   return { domain, isDefault, ingressName: name, releaseName: ingressReleaseName(name) };
 }
@@ -122,6 +128,8 @@ export function buildTopology(
       );
     } else if (!seen.has(domain.name)) {
       problems.add(`ingressNames has an entry for ${quote(key)}, which is not one of the additional domains`);
+    } else if (chosen.has(domain.name)) {
+      problems.add(`ingressNames has two entries for ${quote(domain.name)} (one of them written as ${quote(key)}); give one name per domain`);
     } else {
       chosen.set(domain.name, name);
     }

@@ -1,8 +1,8 @@
 import { Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
+import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart } from '../imports/helm.cattle.io';
-import { ReleaseSpec, RenderedRelease } from './spec';
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HelmChartFormatOptions, HelmChartRenderer } from './helm-chart';
-import { ReleaseSpec, RenderedRelease } from './spec';
+import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /** Turns a release spec into the Kubernetes objects that deploy it. */
 export interface IReleaseRenderer {

@@ -1,0 +1,358 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  IngressTls,
+  IssuerKind,
+  MultiIngressBackend,
+  MultiIngressBackendProps,
+  ReleaseFormat,
+  SamlContactType,
+  WireCharts,
+} from '../src';
+import { captureWarnings, domains, ingressReleases, release, synth, valuesOf } from './util';
+
+const GUIDE: MultiIngressBackendProps = {
+  defaultDomain: 'green.example.org',
+  additionalDomains: ['red.example.com', 'blue.example.net'],
+  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
+};
+
+/** A fake PEM key for leak tests (not a real key). */
+const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');
+
+/** Construct in a fresh chart and return the error message (or fail). */
+function errorOf(props: MultiIngressBackendProps): string {
+  const chart = Testing.chart();
+  try {
+    new MultiIngressBackend(chart, 'backend', props);
+  } catch (e) {
+    // nothing was added to the chart: no partial output
+    expect(Testing.synth(chart)).toEqual([]);
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('snapshots of the emitted manifests', () => {
+  test('1 domain (no additional domains yet)', () => {
+    expect(synth({ defaultDomain: 'green.example.org' }).yaml).toMatchSnapshot();
+  });
+  test("the guide's 3 domains", () => {
+    expect(synth(GUIDE).yaml).toMatchSnapshot();
+  });
+  test('12 domains', () => {
+    const [def, ...rest] = domains(12);
+    expect(synth({ defaultDomain: def, additionalDomains: rest }).yaml).toMatchSnapshot();
+  });
+});
+
+test('the same input gives the same bytes', () => {
+  const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, ...domains(40)] };
+  expect(synth(props).yaml).toBe(synth(props).yaml);
+});
+
+test('works with only defaultDomain and additionalDomains, with documented defaults', () => {
+  const emitted = synth({ defaultDomain: 'green.example.org', additionalDomains: ['red.example.com'] });
+  const ws = release(emitted, 'wire-server');
+  expect(ws.apiVersion).toBe('helm.cattle.io/v1');
+  expect(ws.metadata.namespace).toBe('kube-system');
+  expect(ws.spec).toMatchObject({
+    chart: 'wire-server',
+    repo: WireCharts.REPOSITORY,
+    version: WireCharts.WIRE_SERVER_VERSION,
+    targetNamespace: 'wire',
+  });
+  expect(release(emitted, 'webapp').spec).toMatchObject({ repo: WireCharts.WEBAPP_REPOSITORY, version: WireCharts.WEBAPP_VERSION });
+  expect(release(emitted, 'nginx-ingress-services-red-example-com').spec.version).toBe(WireCharts.INGRESS_SERVICES_VERSION);
+  expect(WireCharts.WIRE_SERVER_VERSION).toBe('5.32.0');
+  expect(WireCharts.WEBAPP_VERSION).toBe('0.8.0-pre.2699');
+});
+
+describe('chart versions and repositories', () => {
+  test('overrides are used', () => {
+    const emitted = synth({
+      ...GUIDE,
+      namespace: 'wire-prod',
+      wireServerChart: { version: '5.30.1', repository: 'https://charts.internal.example/wire/' },
+      ingressServicesChart: { version: '5.31.0' },
+      webappChart: { version: '0.8.0-pre.2700' },
+    });
+    expect(release(emitted, 'wire-server').spec).toMatchObject({ version: '5.30.1', repo: 'https://charts.internal.example/wire' });
+    for (const r of ingressReleases(emitted)) {
+      expect(r.object.spec.version).toBe('5.31.0');
+      expect(r.object.spec.targetNamespace).toBe('wire-prod');
+    }
+    expect(release(emitted, 'webapp').spec.version).toBe('0.8.0-pre.2700');
+  });
+
+  test.each([
+    ['wireServerChart', 'wire-server'],
+    ['ingressServicesChart', 'nginx-ingress-services'],
+  ])('%s below 5.14.0 is refused with the reason', (prop, chart) => {
+    const message = errorOf({ ...GUIDE, [prop]: { version: '5.13.0' } });
+    expect(message).toContain(`${chart} chart version "5.13.0" is too old for multi-ingress`);
+    expect(message).toContain('5.14.0');
+    expect(message).toContain('per-domain deeplinks');
+  });
+});
+
+describe("the operator's base values", () => {
+  // an operator's single-domain production values, written for this test
+  const production = {
+    tags: { federation: false },
+    brig: { config: { externalUrls: { nginz: 'https://nginz-https.green.example.org' } } },
+    galley: { config: { settings: { conversationCodeURI: 'https://account.green.example.org/conversation-join/', federationDomain: 'green.example.org' } } },
+    cargohold: { config: { aws: { s3Bucket: 'assets', s3DownloadEndpoint: 'https://assets.green.example.org', cloudFront: { domain: 'cdn.example.org' } } } },
+    nginz: { nginx_conf: { env: 'prod', external_env_domain: 'old.example.org', deeplink: { title: 'Old' } } },
+    spar: { config: { appUri: 'https://nginz-https.green.example.org', ssoUri: 'https://nginz-https.green.example.org/sso', contacts: [] } },
+  };
+
+  test('are kept where they do not conflict, and the conflicting keys are removed and reported at synth', () => {
+    const emitted = synth({ ...GUIDE, wireServerValues: production });
+    const ws = valuesOf(emitted, 'wire-server');
+    expect(ws.brig.config.externalUrls.nginz).toBe('https://nginz-https.green.example.org');
+    expect(ws.galley.config.settings.federationDomain).toBe('green.example.org');
+    expect(ws.cargohold.config.aws.s3Bucket).toBe('assets');
+    expect(ws.nginz.nginx_conf.env).toBe('prod');
+    expect(ws.galley.config.settings.conversationCodeURI).toBeNull();
+    expect(ws.cargohold.config.aws.s3DownloadEndpoint).toBeNull();
+    expect(ws.cargohold.config.aws.cloudFront).toBeNull();
+    expect(ws.nginz.nginx_conf.external_env_domain).toBe('green.example.org');
+    expect(ws.nginz.nginx_conf.deeplink.title).toBe('Production green.example.org');
+    // without SSO, spar's single-domain settings are the operator's business
+    expect(ws.spar.config.appUri).toBe('https://nginz-https.green.example.org');
+
+    const removed = [
+      'galley.config.settings.conversationCodeURI',
+      'cargohold.config.aws.s3DownloadEndpoint',
+      'cargohold.config.aws.cloudFront',
+      'nginz.nginx_conf.external_env_domain',
+      'nginz.nginx_conf.deeplink',
+    ];
+    expect(emitted.backend.warnings).toHaveLength(removed.length);
+    for (const path of removed) {
+      const warning = emitted.backend.warnings.find((w) => w.includes(`"${path}"`));
+      expect(warning).toBeDefined();
+      expect(emitted.printed.some((line) => line.includes('warning:') && line.includes(`"${path}"`))).toBe(true);
+    }
+    expect(emitted.backend.warnings.find((w) => w.includes('s3DownloadEndpoint'))).toContain('cargohold exits at start-up');
+  });
+
+  test('a stale multiIngress map is replaced, not merged', () => {
+    const emitted = synth({
+      ...GUIDE,
+      wireServerValues: { galley: { config: { settings: { multiIngress: { 'nginz-https.gone.example.com': 'https://x/' } } } } },
+    });
+    const map = valuesOf(emitted, 'wire-server').galley.config.settings.multiIngress;
+    expect(Object.keys(map)).toHaveLength(3);
+    expect(map).not.toHaveProperty(['nginz-https.gone.example.com']);
+    expect(emitted.backend.warnings.join('\n')).toContain('galley.config.settings.multiIngress');
+  });
+
+  test('secrets are removed, reported and never emitted', () => {
+    const emitted = synth({
+      ...GUIDE,
+      wireServerValues: { brig: { secrets: { smtpPassword: 'hunter2-smtp' } } },
+      ingressServicesValues: { secrets: { tlsWildcardCert: 'CERT', tlsWildcardKey: 'not-a-pem-but-secret' } },
+    });
+    expect(emitted.yaml).not.toContain('hunter2-smtp');
+    expect(emitted.yaml).not.toContain('not-a-pem-but-secret');
+    expect(emitted.backend.warnings.filter((w) => w.includes('secrets'))).toHaveLength(2);
+    expect(emitted.backend.warnings.join('\n')).not.toContain('hunter2-smtp');
+  });
+
+  test('a private key anywhere else is refused before anything is written', () => {
+    const message = errorOf({ ...GUIDE, wireServerValues: { brig: { config: { tlsKey: FAKE_KEY } } } });
+    expect(message).toContain('private key at "brig.config.tlsKey"');
+  });
+
+  test('ingress values that name one of the domains are refused: they would go into every release', () => {
+    const message = errorOf({ ...GUIDE, ingressServicesValues: { service: { s3: { serviceName: 'minio.red.example.com' } } } });
+    expect(message).toContain('"red.example.com"');
+    expect(message).toContain('"service.s3.serviceName"');
+  });
+
+  test("the ingress values' single-domain dns block is replaced per domain and reported", () => {
+    const emitted = synth({
+      ...GUIDE,
+      ingressServicesValues: { config: { dns: { https: 'nginz-https.example.com', federator: 'federator.example.com' } }, service: { useFakeS3: true } },
+    });
+    for (const r of ingressReleases(emitted)) {
+      expect(r.values.config.dns.federator).toBeUndefined();
+      expect(r.values.service.useFakeS3).toBe(true);
+    }
+    expect(emitted.backend.warnings).toEqual([expect.stringContaining('"config.dns"')]);
+  });
+
+  test('webapp values that name a domain are refused; the guide flags can be overridden', () => {
+    const message = errorOf({ ...GUIDE, webappValues: { envVars: { URL_MOBILE_BASE: 'https://m.green.example.org' } } });
+    expect(message).toContain('webapp values mention "green.example.org" at "envVars.URL_MOBILE_BASE"');
+
+    const emitted = synth({
+      ...GUIDE,
+      webappValues: { replicaCount: 3, envVars: { FEATURE_ENABLE_DEBUG: 'true', URL_ACCOUNT_BASE: 'https://account.example.com' } },
+    });
+    const webapp = valuesOf(emitted, 'webapp');
+    expect(webapp.replicaCount).toBe(3);
+    expect(webapp.envVars.FEATURE_ENABLE_DEBUG).toBe('true');
+    expect(webapp.envVars.URL_ACCOUNT_BASE).toBe('https://account.[[hostname]]');
+  });
+
+  test('values that are not an object are refused', () => {
+    expect(errorOf({ ...GUIDE, wireServerValues: 'galley: {}' as any })).toContain('wire-server base values "galley: {}" are not valid');
+  });
+});
+
+describe('federation cannot be combined with additional domains', () => {
+  test('wire-server tags.federation', () => {
+    expect(errorOf({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('tags.federation: true');
+    expect(() => synth({ defaultDomain: 'green.example.org', wireServerValues: { tags: { federation: true } } })).not.toThrow();
+  });
+  test('nginx-ingress-services federator.enabled', () => {
+    expect(errorOf({ ...GUIDE, ingressServicesValues: { federator: { enabled: true } } })).toContain('federator.enabled: true');
+  });
+});
+
+describe('TLS', () => {
+  test('own certificates (default): each release reads its own Secret, the operator is told which', () => {
+    const emitted = synth(GUIDE);
+    for (const r of ingressReleases(emitted)) {
+      expect(r.values.tls.useCertManager).toBe(false);
+      expect(r.object.spec.valuesSecrets).toEqual([{ name: `${r.name}-tls`, keys: ['tls-values.yaml'], ignoreUpdates: false }]);
+    }
+    const names = emitted.backend.expectedSecrets.map((s) => `${s.namespace}/${s.name}:${s.key}`);
+    expect(names).toEqual([
+      'kube-system/wire-server-secrets:secrets.yaml',
+      'kube-system/nginx-ingress-services-tls:tls-values.yaml',
+      'kube-system/nginx-ingress-services-red-tls:tls-values.yaml',
+      'kube-system/nginx-ingress-services-blue-tls:tls-values.yaml',
+    ]);
+    expect(emitted.printed.join('\n')).toContain('kube-system/nginx-ingress-services-red-tls with key tls-values.yaml');
+    expect(emitted.yaml).not.toMatch(/PRIVATE KEY|tlsWildcardKey:/);
+  });
+
+  test('cert-manager: per-domain issuer and e-mail, no Secret to provide', () => {
+    const emitted = synth({ ...GUIDE, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}', issuerKind: IssuerKind.CLUSTER_ISSUER }) });
+    for (const r of ingressReleases(emitted)) {
+      const d = r.values.config.dns.base;
+      expect(r.values.tls).toMatchObject({ enabled: true, useCertManager: true, issuer: { name: 'letsencrypt-http01', kind: 'ClusterIssuer' } });
+      expect(r.values.certManager).toEqual({ certmasterEmail: `hostmaster@${d}`, inTestMode: false });
+      expect(r.object.spec.valuesSecrets).toBeUndefined();
+    }
+    expect(emitted.backend.domainIngresses.map((d) => d.issuerName)).toEqual([
+      'letsencrypt-http01',
+      'letsencrypt-http01-red',
+      'letsencrypt-http01-blue',
+    ]);
+    expect(emitted.backend.expectedSecrets.map((s) => s.name)).toEqual(['wire-server-secrets']);
+    expect(emitted.backend.warnings).toEqual([]);
+  });
+
+  test('cert-manager with one mailbox for all domains is reported', () => {
+    const emitted = synth({ ...GUIDE, tls: IngressTls.certManager({ certmasterEmail: 'ops@example.org' }) });
+    expect(emitted.backend.warnings).toEqual([expect.stringContaining('"ops@example.org" is the same for all 3 domains')]);
+  });
+});
+
+describe('SSO', () => {
+  const contacts = [{ type: SamlContactType.SUPPORT, company: 'Example', email: 'email:support@example.org' }];
+
+  test('spar gets domainConfigs for every domain and a scimBaseUri; single-domain keys are removed', () => {
+    const emitted = synth({
+      ...GUIDE,
+      sso: { contacts },
+      wireServerValues: { spar: { config: { appUri: 'https://nginz-https.green.example.org', contacts: [], maxttlAuthreq: 28800 } } },
+    });
+    const spar = valuesOf(emitted, 'wire-server').spar.config;
+    const all = ['green.example.org', 'red.example.com', 'blue.example.net'];
+    expect(Object.keys(spar.domainConfigs)).toEqual(all.map((d) => `nginz-https.${d}`));
+    for (const d of all) {
+      expect(spar.domainConfigs[`nginz-https.${d}`]).toEqual({
+        appUri: `https://webapp.${d}`,
+        ssoUri: `https://nginz-https.${d}/sso`,
+        contacts: [{ type: 'ContactSupport', company: 'Example', email: 'email:support@example.org' }],
+      });
+    }
+    expect(spar.scimBaseUri).toBe('https://nginz-https.green.example.org/scim/v2');
+    expect(spar.appUri).toBeNull();
+    expect(spar.contacts).toBeNull();
+    expect(spar.maxttlAuthreq).toBe(28800);
+    expect(emitted.backend.warnings.filter((w) => w.includes('spar.config'))).toHaveLength(2);
+    expect(valuesOf(emitted, 'webapp').envVars.FEATURE_ENABLE_SSO).toBe('true');
+  });
+
+  test('an explicit scimBaseUri is used; a bad one is refused', () => {
+    const emitted = synth({ ...GUIDE, sso: { contacts, scimBaseUri: 'https://scim.example.org/scim/v2' } });
+    expect(valuesOf(emitted, 'wire-server').spar.config.scimBaseUri).toBe('https://scim.example.org/scim/v2');
+    expect(errorOf({ ...GUIDE, sso: { contacts, scimBaseUri: 'scim.example.org' } })).toContain('sso.scimBaseUri "scim.example.org" is not valid');
+  });
+});
+
+describe('release format options', () => {
+  test('HelmChart namespace, createNamespace and timeout', () => {
+    const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
+    for (const o of emitted.objects) {
+      expect(o.metadata.namespace).toBe('helm-system');
+      expect(o.spec.createNamespace).toBe(false);
+      expect(o.spec.timeout).toBe('30m');
+    }
+    expect(emitted.backend.expectedSecrets.every((s) => s.namespace === 'helm-system')).toBe(true);
+  });
+  test('bad options are refused', () => {
+    expect(() => ReleaseFormat.helmChart({ timeout: 'soon' })).toThrow('HelmChart timeout "soon" is not valid');
+    expect(() => ReleaseFormat.helmChart({ namespace: 'Kube_System' })).toThrow('HelmChart namespace "Kube_System" is not valid');
+  });
+});
+
+describe('bad settings', () => {
+  test('all problems are reported together, each naming its value', () => {
+    const message = errorOf({
+      ...GUIDE,
+      namespace: 'Wire NS',
+      wireServerChart: { version: 'latest' },
+      webappChart: { repository: 'ftp://charts.example' },
+      wireServerSecretName: 'Secret!',
+    });
+    expect(message).toMatch(/^Invalid multi-ingress configuration: 4 problems/);
+    expect(message).toContain('namespace "Wire NS" is not valid');
+    expect(message).toContain('wire-server chart version "latest" is not valid');
+    expect(message).toContain('webapp chart repository "ftp://charts.example" is not valid');
+    expect(message).toContain('wireServerSecretName "Secret!" is not valid');
+  });
+
+  test('bad domains are refused before anything is created', () => {
+    const message = errorOf({ defaultDomain: 'green.example.org', additionalDomains: ['red..example.com', 'GREEN.example.org.'] });
+    expect(message).toContain('additional domain #1 "red..example.com" is not a valid DNS name: empty label');
+    expect(message).toContain('additional domain #2 "GREEN.example.org." is a duplicate');
+  });
+});
+
+test('teamSettings and accountPages can be switched off explicitly, over base values', () => {
+  const emitted = synth({
+    ...GUIDE,
+    teamSettings: false,
+    ingressServicesValues: { teamSettings: { enabled: true }, accountPages: { enabled: false } },
+  });
+  for (const r of ingressReleases(emitted)) {
+    expect(r.values.teamSettings.enabled).toBe(false);
+    expect(r.values.accountPages.enabled).toBe(false);
+  }
+  const defaults = synth(GUIDE);
+  for (const r of ingressReleases(defaults)) {
+    expect(r.values.teamSettings.enabled).toBe(true);
+    expect(r.values.accountPages.enabled).toBe(true);
+  }
+});
+
+test('the releases are plain objects of a user chart with its own namespace', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'wire', { namespace: 'ignored-for-helmcharts' });
+  new MultiIngressBackend(chart, 'backend', GUIDE);
+  const output = captureWarnings();
+  try {
+    for (const o of Testing.synth(chart)) {
+      expect(o.metadata.namespace).toBe('kube-system');
+    }
+  } finally {
+    output.restore();
+  }
+});

@@ -1,0 +1,62 @@
+import { Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { MultiIngressBackend, MultiIngressBackendProps } from '../src';
+
+/** A synthesized deployment, read back from the emitted manifests. */
+export interface Emitted {
+  /** Every emitted object, in order. */
+  readonly objects: any[];
+  /** The emitted manifest YAML (one document per object). */
+  readonly yaml: string;
+  /** The construct, for what is not emitted (warnings, expected secrets). */
+  readonly backend: MultiIngressBackend;
+  /** What the library printed while synthesizing. */
+  readonly printed: string[];
+}
+
+/** Synthesize a MultiIngressBackend in a fresh app and return what was emitted. */
+export function synth(props: MultiIngressBackendProps): Emitted {
+  const app = Testing.app();
+  const chart = new Chart(app, 'wire');
+  const backend = new MultiIngressBackend(chart, 'backend', props);
+  const output = captureWarnings();
+  try {
+    const objects = Testing.synth(chart);
+    return { objects, yaml: app.synthYaml(), backend, printed: output.lines() };
+  } finally {
+    output.restore();
+  }
+}
+
+/** The emitted release (HelmChart) with the given name. */
+export function release(emitted: Emitted, name: string): any {
+  const found = emitted.objects.filter((o) => o.kind === 'HelmChart' && o.metadata.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one HelmChart named ${name}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The Helm values a release carries, parsed from its valuesContent. */
+export function valuesOf(emitted: Emitted, name: string): any {
+  return parse(release(emitted, name).spec.valuesContent);
+}
+
+/** Every emitted nginx-ingress-services release with its parsed values. */
+export function ingressReleases(emitted: Emitted): Array<{ name: string; values: any; object: any }> {
+  return emitted.objects
+    .filter((o) => o.kind === 'HelmChart' && o.spec.chart === 'nginx-ingress-services')
+    .map((o) => ({ name: o.metadata.name, values: parse(o.spec.valuesContent), object: o }));
+}
+
+/** n distinct valid domains with mixed TLDs and depths. */
+export function domains(n: number): string[] {
+  const tlds = ['com', 'net', 'org', 'de', 'io', 'example'];
+  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `site${i}.${tlds[i % tlds.length]}` : `d${i}.zone${i % 5}.${tlds[i % tlds.length]}`));
+}
+
+/** Silence and capture what the library prints at synth time. */
+export function captureWarnings(): { lines: () => string[]; restore: () => void } {
+  const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  return { lines: () => spy.mock.calls.map((c) => c.join(' ')), restore: () => spy.mockRestore() };
+}

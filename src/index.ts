@@ -1,9 +1,9 @@
-export * from './charts';
-export * from './domain';
-export * from './domain-ingress';
-export * from './multi-ingress-backend';
-export * from './release/release-format';
+export { ChartSource, WireCharts } from './charts';
+export { WireDomain } from './domain';
+export { DomainIngress, DomainIngressProps, IngressReleaseOptions } from './domain-ingress';
+export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-backend';
 export { HelmChartFormatOptions } from './release/helm-chart';
-export * from './release/release-spec';
-export * from './sso';
-export * from './tls';
+export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
+export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
+export { SamlContact, SamlContactType, SsoOptions } from './sso';
+export { CertManagerTlsOptions, IngressTls, IssuerKind, TlsMode } from './tls';

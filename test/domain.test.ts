@@ -1,4 +1,5 @@
 import { domainToASCII } from 'url';
+import { errorOf } from './util';
 import { WireDomain } from '../src/domain';
 
 /** The host-name prefixes Wire needs, in the order `hostNames` lists them. */
@@ -21,16 +22,6 @@ function domainOfLength(length: number): string {
   const name = `${labels.join('.')}.com`;
   expect(name).toHaveLength(length);
   return name;
-}
-
-/** The message of the error `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('normalisation', () => {

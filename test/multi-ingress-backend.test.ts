@@ -20,7 +20,7 @@ const GUIDE: MultiIngressBackendProps = {
 const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');
 
 /** Construct in a fresh chart and return the error message (or fail). */
-function errorOf(props: MultiIngressBackendProps): string {
+function refusedWith(props: MultiIngressBackendProps): string {
   const chart = Testing.chart();
   try {
     new MultiIngressBackend(chart, 'backend', props);
@@ -88,7 +88,7 @@ describe('chart versions and repositories', () => {
     ['wireServerChart', 'wire-server'],
     ['ingressServicesChart', 'nginx-ingress-services'],
   ])('%s below 5.14.0 is refused with the reason', (prop, chart) => {
-    const message = errorOf({ ...GUIDE, [prop]: { version: '5.13.0' } });
+    const message = refusedWith({ ...GUIDE, [prop]: { version: '5.13.0' } });
     expect(message).toContain(`${chart} chart version "5.13.0" is too old for multi-ingress`);
     expect(message).toContain('5.14.0');
     expect(message).toContain('per-domain deeplinks');
@@ -161,12 +161,12 @@ describe("the operator's base values", () => {
   });
 
   test('a private key anywhere else is refused before anything is written', () => {
-    const message = errorOf({ ...GUIDE, wireServerValues: { brig: { config: { tlsKey: FAKE_KEY } } } });
+    const message = refusedWith({ ...GUIDE, wireServerValues: { brig: { config: { tlsKey: FAKE_KEY } } } });
     expect(message).toContain('private key at "brig.config.tlsKey"');
   });
 
   test('ingress values that name one of the domains are refused: they would go into every release', () => {
-    const message = errorOf({ ...GUIDE, ingressServicesValues: { service: { s3: { serviceName: 'minio.red.example.com' } } } });
+    const message = refusedWith({ ...GUIDE, ingressServicesValues: { service: { s3: { serviceName: 'minio.red.example.com' } } } });
     expect(message).toContain('"red.example.com"');
     expect(message).toContain('"service.s3.serviceName"');
   });
@@ -184,7 +184,7 @@ describe("the operator's base values", () => {
   });
 
   test('webapp values that name a domain are refused; the guide flags can be overridden', () => {
-    const message = errorOf({ ...GUIDE, webappValues: { envVars: { URL_MOBILE_BASE: 'https://m.green.example.org' } } });
+    const message = refusedWith({ ...GUIDE, webappValues: { envVars: { URL_MOBILE_BASE: 'https://m.green.example.org' } } });
     expect(message).toContain('webapp values mention "green.example.org" at "envVars.URL_MOBILE_BASE"');
 
     const emitted = synth({
@@ -198,17 +198,17 @@ describe("the operator's base values", () => {
   });
 
   test('values that are not an object are refused', () => {
-    expect(errorOf({ ...GUIDE, wireServerValues: 'galley: {}' as any })).toContain('wire-server base values "galley: {}" are not valid');
+    expect(refusedWith({ ...GUIDE, wireServerValues: 'galley: {}' as any })).toContain('wire-server base values "galley: {}" are not valid');
   });
 });
 
 describe('federation cannot be combined with additional domains', () => {
   test('wire-server tags.federation', () => {
-    expect(errorOf({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('tags.federation: true');
+    expect(refusedWith({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('tags.federation: true');
     expect(() => synth({ defaultDomain: 'green.example.org', wireServerValues: { tags: { federation: true } } })).not.toThrow();
   });
   test('nginx-ingress-services federator.enabled', () => {
-    expect(errorOf({ ...GUIDE, ingressServicesValues: { federator: { enabled: true } } })).toContain('federator.enabled: true');
+    expect(refusedWith({ ...GUIDE, ingressServicesValues: { federator: { enabled: true } } })).toContain('federator.enabled: true');
   });
 });
 
@@ -283,7 +283,7 @@ describe('SSO', () => {
   test('an explicit scimBaseUri is used; a bad one is refused', () => {
     const emitted = synth({ ...GUIDE, sso: { contacts, scimBaseUri: 'https://scim.example.org/scim/v2' } });
     expect(valuesOf(emitted, 'wire-server').spar.config.scimBaseUri).toBe('https://scim.example.org/scim/v2');
-    expect(errorOf({ ...GUIDE, sso: { contacts, scimBaseUri: 'scim.example.org' } })).toContain('sso.scimBaseUri "scim.example.org" is not valid');
+    expect(refusedWith({ ...GUIDE, sso: { contacts, scimBaseUri: 'scim.example.org' } })).toContain('sso.scimBaseUri "scim.example.org" is not valid');
   });
 });
 
@@ -305,7 +305,7 @@ describe('release format options', () => {
 
 describe('bad settings', () => {
   test('all problems are reported together, each naming its value', () => {
-    const message = errorOf({
+    const message = refusedWith({
       ...GUIDE,
       namespace: 'Wire NS',
       wireServerChart: { version: 'latest' },
@@ -320,7 +320,7 @@ describe('bad settings', () => {
   });
 
   test('bad domains are refused before anything is created', () => {
-    const message = errorOf({ defaultDomain: 'green.example.org', additionalDomains: ['red..example.com', 'GREEN.example.org.'] });
+    const message = refusedWith({ defaultDomain: 'green.example.org', additionalDomains: ['red..example.com', 'GREEN.example.org.'] });
     expect(message).toContain('additional domain #1 "red..example.com" is not a valid DNS name: empty label');
     expect(message).toContain('additional domain #2 "GREEN.example.org." is a duplicate');
   });

@@ -1,3 +1,4 @@
+import { errorOf } from './util';
 import { buildTopology, checkIngressName, deriveIngressName, ingressReleaseName } from '../src/topology';
 
 const DEFAULT_RELEASE = 'nginx-ingress-services';
@@ -8,16 +9,6 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** A domain of three 40-character labels (122 characters). */
 function longDomain(first: string, second: string, third: string): string {
   return [first, second, third].map((c) => c.repeat(40)).join('.');
-}
-
-/** The message of the error `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('buildTopology', () => {

@@ -60,3 +60,13 @@ export function captureWarnings(): { lines: () => string[]; restore: () => void 
   const spy = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   return { lines: () => spy.mock.calls.map((c) => c.join(' ')), restore: () => spy.mockRestore() };
 }
+
+/** The message of the error `fn` throws (fails the test when it throws none). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}

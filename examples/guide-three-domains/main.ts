@@ -14,11 +14,18 @@ const outdir = process.argv[2] ?? 'synth-out/guide';
 
 const app = new App({ outdir });
 const chart = new Chart(app, 'wire');
-const backend = new MultiIngressBackend(chart, 'backend', {
-  defaultDomain: 'green.example.org',
-  additionalDomains: ['red.example.com', 'blue.example.net'],
-  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
-});
+let backend: MultiIngressBackend;
+try {
+  backend = new MultiIngressBackend(chart, 'backend', {
+    defaultDomain: 'green.example.org',
+    additionalDomains: ['red.example.com', 'blue.example.net'],
+    ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
+  });
+} catch (e) {
+  // validation failed: nothing was written
+  console.error((e as Error).message);
+  process.exit(1);
+}
 app.synth();
 
 for (const file of fs.readdirSync(outdir).sort()) {

@@ -69,5 +69,12 @@ export function composeValues(plan: ValuesPlan, cleanedBase: Values): Values {
 
 /** Render edits as warning lines. */
 export function describeEdits(chart: string, edits: readonly ValuesEdit[]): string[] {
-  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (was ${quote(e.previous)}): ${e.reason}`);
+  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (was ${abbreviate(quote(e.previous))}): ${e.reason}`);
+}
+
+/** Longest rendering of a removed value in a warning. */
+const MAX_SHOWN = 120;
+
+function abbreviate(text: string): string {
+  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 3)}...`;
 }

@@ -119,7 +119,7 @@ export function releaseOwnedKeys(values: Values, overlay: Values | undefined, pa
     out = withoutPath(out, path);
     const same = overlay !== undefined && JSON.stringify(previous) === JSON.stringify(getPath(overlay, path));
     if (previous !== null && !same) {
-      edits.push({ path: dotted(path), previous, reason: 'multi-ingress sets this key from the domain list' });
+      edits.push({ path: dotted(path), previous, reason: 'multi-ingress sets this key itself, for every domain' });
     }
   }
   return { values: out, edits };

@@ -1,3 +1,4 @@
+import { describeEdits } from '../../src/values/compose';
 import {
   deepMerge,
   findDomainMentions,
@@ -99,4 +100,10 @@ describe('findDomainMentions', () => {
   test('placeholders and unrelated names are not mentions', () => {
     expect(findDomainMentions({ a: 'https://*.[[hostname]]', b: 'example.com', c: 'com' }, domains)).toEqual([]);
   });
+});
+
+test('warnings abbreviate long removed values', () => {
+  const [line] = describeEdits('wire-server', [{ path: 'a', previous: 'x'.repeat(500), reason: 'r' }]);
+  expect(line.length).toBeLessThan(200);
+  expect(line).toContain('...');
 });

@@ -13,7 +13,7 @@ import { IngressTls } from './tls';
 import { Topology, buildTopology } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { findDomainMentions, getPath } from './values/merge';
-import { ingressServicesPlan } from './values/nginx-ingress-services';
+import { INGRESS_BASE_RULES } from './values/nginx-ingress-services';
 import { webappPlan } from './values/webapp';
 import { wireServerPlan } from './values/wire-server';
 
@@ -147,10 +147,9 @@ export class MultiIngressBackend extends Construct {
 
     const wireServer = wireServerPlan(topology, sso);
     const webapp = webappPlan(sso !== undefined);
-    const ingressPlan = ingressServicesPlan(topology.defaultDomain, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
     const wireServerBase = problems.capture(() => cleanBase(wireServer, props.wireServerValues, wireServer.overlay));
     const webappBase = problems.capture(() => cleanBase(webapp, props.webappValues, webapp.overlay));
-    const ingressBase = problems.capture(() => cleanBase(ingressPlan, props.ingressServicesValues));
+    const ingressBase = problems.capture(() => cleanBase(INGRESS_BASE_RULES, props.ingressServicesValues));
 
     if (topology.additional.length > 0) {
       if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
@@ -191,7 +190,7 @@ export class MultiIngressBackend extends Construct {
     this.warnings = [
       ...describeEdits(wireServer.chart, wireServerBase!.edits),
       ...describeEdits(webapp.chart, webappBase!.edits),
-      ...describeEdits(ingressPlan.chart, ingressBase!.edits),
+      ...describeEdits(INGRESS_BASE_RULES.chart, ingressBase!.edits),
       ...tlsWarnings(tls, topology),
     ];
 

@@ -12,20 +12,26 @@ export interface IngressValuesOptions {
   readonly accountPages?: boolean;
 }
 
-/** Keys of the ingress chart that multi-ingress sets per domain. */
-export const INGRESS_OWNED: ValuesPlan['owned'] = [
-  ['ingressName'],
-  ['config', 'dns'],
-  ['config', 'isAdditionalIngress'],
-  ['config', 'renderCSPInIngress'],
-  ['tls', 'useCertManager'],
-  ['tls', 'issuer'],
-  ['certManager', 'certmasterEmail'],
-  ['certManager', 'inTestMode'],
-];
-
-export const INGRESS_SECRET_HINT =
-  'give each domain its own certificate through the TLS values Secret its release reads (see expectedSecrets)';
+/**
+ * How the operator's nginx-ingress-services values are cleaned: the same for
+ * every domain, so a MultiIngressBackend cleans them once for all releases.
+ */
+export const INGRESS_BASE_RULES: Omit<ValuesPlan, 'defaults' | 'overlay'> = {
+  chart: 'nginx-ingress-services',
+  // keys multi-ingress sets per domain
+  owned: [
+    ['ingressName'],
+    ['config', 'dns'],
+    ['config', 'isAdditionalIngress'],
+    ['config', 'renderCSPInIngress'],
+    ['tls', 'useCertManager'],
+    ['tls', 'issuer'],
+    ['certManager', 'certmasterEmail'],
+    ['certManager', 'inTestMode'],
+  ],
+  conflicts: [],
+  secretHint: 'give each domain its own certificate through the TLS values Secret its release reads (see expectedSecrets)',
+};
 
 /** The cert-manager issuer of a domain, as the chart names it. */
 export function issuerName(tls: IngressTls, entry: DomainEntry): string | undefined {
@@ -67,12 +73,9 @@ export function ingressServicesPlan(entry: DomainEntry, options: IngressValuesOp
     overlay.certManager = { certmasterEmail: options.tls.emailFor(d.name), inTestMode: options.tls.staging };
   }
   return {
-    chart: 'nginx-ingress-services',
+    ...INGRESS_BASE_RULES,
     // the guide's choice; the chart's own default is off
     defaults: { teamSettings: { enabled: true }, accountPages: { enabled: true } },
     overlay,
-    owned: INGRESS_OWNED,
-    conflicts: [],
-    secretHint: INGRESS_SECRET_HINT,
   };
 }

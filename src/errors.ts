@@ -35,7 +35,12 @@ export class Problems {
     try {
       return fn();
     } catch (e) {
-      this.add(e instanceof Error ? e.message : String(e));
+      const listed = (e as { problems?: unknown }).problems;
+      if (Array.isArray(listed)) {
+        listed.forEach((p) => this.add(String(p)));
+      } else {
+        this.add(e instanceof Error ? e.message : String(e));
+      }
       return undefined;
     }
   }
@@ -49,10 +54,11 @@ export class Problems {
     if (this.items.length === 0) {
       return;
     }
-    if (this.items.length === 1) {
-      throw new Error(`${context}: ${this.items[0]}`);
-    }
-    const list = this.items.map((p) => `  - ${p}`).join('\n');
-    throw new Error(`${context}: ${this.items.length} problems\n${list}`);
+    const message =
+      this.items.length === 1
+        ? `${context}: ${this.items[0]}`
+        : `${context}: ${this.items.length} problems\n${this.items.map((p) => `  - ${p}`).join('\n')}`;
+    // the list travels with the error, so that an outer Problems can merge it into its own
+    throw Object.assign(new Error(message), { problems: [...this.items] });
   }
 }

@@ -130,10 +130,9 @@ export class MultiIngressBackend extends Construct {
     if (props === null || typeof props !== 'object') {
       throw new Error(`MultiIngressBackend props ${quote(props)} are not valid: expected an object with at least defaultDomain`);
     }
-    const topology = buildTopology(props.defaultDomain, props.additionalDomains, props.ingressNames);
-
-    // --- settings: every problem reported together, before anything is created
+    // --- every problem reported together, before anything is created
     const problems = new Problems();
+    const parsed = problems.capture(() => buildTopology(props.defaultDomain, props.additionalDomains, props.ingressNames));
     const namespace = problems.capture(() => resolveNamespace(props.namespace));
     const wireServerChart = problems.capture(() => resolveWireServerChart(props.wireServerChart));
     const webappChart = problems.capture(() => resolveWebappChart(props.webappChart));
@@ -144,6 +143,10 @@ export class MultiIngressBackend extends Construct {
     }
     const sso = props.sso === undefined ? undefined : problems.capture(() => checkSso(props.sso!));
     const tls = props.tls ?? IngressTls.ownCertificate();
+    if (!parsed) {
+      problems.throwIfAny('Invalid multi-ingress configuration');
+    }
+    const topology = parsed!;
 
     const wireServer = wireServerPlan(topology, sso);
     const webapp = webappPlan(sso !== undefined);

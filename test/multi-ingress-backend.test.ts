@@ -319,6 +319,14 @@ describe('bad settings', () => {
     expect(message).toContain('wireServerSecretName "Secret!" is not valid');
   });
 
+  test('bad domains and bad settings are reported in one list', () => {
+    const message = refusedWith({ defaultDomain: 'green', additionalDomains: ['red.example.com', 'red.example.com'], namespace: 'Wire' });
+    expect(message).toMatch(/^Invalid multi-ingress configuration: 3 problems\n/);
+    expect(message).toContain('  - default domain "green" is not a valid DNS name: expected at least two labels');
+    expect(message).toContain('  - additional domain #2 "red.example.com" is a duplicate');
+    expect(message).toContain('  - namespace "Wire" is not valid');
+  });
+
   test('bad domains are refused before anything is created', () => {
     const message = refusedWith({ defaultDomain: 'green.example.org', additionalDomains: ['red..example.com', 'GREEN.example.org.'] });
     expect(message).toContain('additional domain #1 "red..example.com" is not a valid DNS name: empty label');

@@ -11,7 +11,7 @@ import { IngressTls, TlsMode } from './tls';
 import { DomainEntry, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { getPath } from './values/merge';
-import { ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
+import { certificateName, ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
 
 /** Settings shared by every domain's ingress release. */
 export interface IngressReleaseOptions {
@@ -116,6 +116,8 @@ export class DomainIngress extends Construct {
   public readonly isDefaultDomain: boolean;
   /** The cert-manager issuer the chart creates for this domain, if cert-manager is used. */
   public readonly issuerName?: string;
+  /** The cert-manager Certificate the chart creates for this domain, if cert-manager is used. */
+  public readonly certificateName?: string;
   /** The release's final Helm values (no secret material). */
   public readonly values: { [key: string]: any };
   /** The objects that deploy the release. */
@@ -140,6 +142,7 @@ export class DomainIngress extends Construct {
     this.releaseName = entry.releaseName;
     this.isDefaultDomain = entry.isDefault;
     this.issuerName = issuerName(tls, entry);
+    this.certificateName = certificateName(tls, entry);
     this.values = composeValues(plan, base.values);
     this.warnings = describeEdits(plan.chart, base.edits);
 

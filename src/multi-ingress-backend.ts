@@ -13,7 +13,7 @@ import { IngressTls } from './tls';
 import { Topology, buildTopology } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { findDomainMentions, getPath } from './values/merge';
-import { INGRESS_BASE_RULES } from './values/nginx-ingress-services';
+import { INGRESS_BASE_RULES, certificateName } from './values/nginx-ingress-services';
 import { webappPlan } from './values/webapp';
 import { wireServerPlan } from './values/wire-server';
 
@@ -171,6 +171,20 @@ export class MultiIngressBackend extends Construct {
           `nginx-ingress-services values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): these values go into ` +
             'every domain\'s release, so the other domains would reveal it; host names come from the domain list',
         );
+      }
+    }
+    const certificates = new Map<string, string>();
+    for (const entry of topology.all) {
+      const name = certificateName(tls, entry);
+      const clash = name === undefined ? undefined : certificates.get(name);
+      if (clash !== undefined) {
+        problems.add(
+          `domains ${quote(clash)} and ${quote(entry.domain.name)} would both get the cert-manager Certificate ${quote(name)} ` +
+            '(the chart names it after the domain with dots as hyphens), and all releases share one namespace; ' +
+            'serve one of them with an own certificate or drop it',
+        );
+      } else if (name !== undefined) {
+        certificates.set(name, entry.domain.name);
       }
     }
     const webappValues = webappBase ? composeValues(webapp, webappBase.values) : undefined;

@@ -61,6 +61,8 @@ function checkContract(emitted: Emitted, def: string, additional: string[]): voi
   expect(aws.cloudFront ?? null).toBeNull();
 
   // cannon and nginz: the additional domains, each once, never the default
+  // cannon's CORS allow-list is external_env_domain followed by the additional domains
+  expect(ws.cannon.nginx_conf.external_env_domain).toBe(def);
   expect(ws.cannon.nginx_conf.additional_external_env_domains).toEqual(additional);
   const nginz = ws.nginz.nginx_conf;
   expect(nginz.external_env_domain).toBe(def);

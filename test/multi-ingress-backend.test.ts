@@ -243,8 +243,26 @@ describe('TLS', () => {
       'letsencrypt-http01-red',
       'letsencrypt-http01-blue',
     ]);
+    expect(emitted.backend.domainIngresses.map((d) => d.certificateName)).toEqual([
+      'green-example-org-csr',
+      'red-example-com-csr',
+      'blue-example-net-csr',
+    ]);
     expect(emitted.backend.expectedSecrets.map((s) => s.name)).toEqual(['wire-server-secrets']);
     expect(emitted.backend.warnings).toEqual([]);
+  });
+
+  test('cert-manager: domains whose Certificate names would clash are refused', () => {
+    const props: MultiIngressBackendProps = {
+      defaultDomain: 'green.example.org',
+      additionalDomains: ['a-b.example.com', 'a.b-example.com'],
+      ingressNames: { 'a-b.example.com': 'ab1', 'a.b-example.com': 'ab2' },
+    };
+    const message = refusedWith({ ...props, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }) });
+    expect(message).toContain('domains "a-b.example.com" and "a.b-example.com" would both get the cert-manager Certificate "a-b-example-com-csr"');
+    const emitted = synth(props);
+    expect(ingressReleases(emitted)).toHaveLength(3);
+    expect(emitted.backend.domainIngresses.map((d) => d.certificateName)).toEqual([undefined, undefined, undefined]);
   });
 
   test('cert-manager with one mailbox for all domains is reported', () => {

@@ -42,6 +42,14 @@ export function issuerName(tls: IngressTls, entry: DomainEntry): string | undefi
 }
 
 /**
+ * The cert-manager Certificate of a domain, as the chart names it: the zone
+ * of `config.dns.https` (the domain) with dots as hyphens, plus `-csr`.
+ */
+export function certificateName(tls: IngressTls, entry: DomainEntry): string | undefined {
+  return tls.mode === TlsMode.CERT_MANAGER ? `${entry.domain.name.replace(/\./g, '-')}-csr` : undefined;
+}
+
+/**
  * nginx-ingress-services values for one domain, per `wire-charts.md`: that
  * domain's host names only, `config.dns.base` for the CSP, the one
  * non-additional release for the default domain, per-domain TLS.

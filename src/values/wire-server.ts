@@ -56,6 +56,9 @@ export function wireServerPlan(topology: Topology, sso?: SsoOptions): ValuesPlan
     },
     cannon: {
       nginx_conf: {
+        // cannon's CORS map prepends external_env_domain to the additional domains;
+        // without it the default domain's origins render as "https://webapp."
+        external_env_domain: topology.defaultDomain.domain.name,
         additional_external_env_domains: additional.map((d) => d.name),
       },
     },
@@ -91,6 +94,7 @@ export function wireServerPlan(topology: Topology, sso?: SsoOptions): ValuesPlan
     owned: [
       ['galley', 'config', 'settings', 'multiIngress'],
       ['cargohold', 'config', 'aws', 'multiIngress'],
+      ['cannon', 'nginx_conf', 'external_env_domain'],
       ['cannon', 'nginx_conf', 'additional_external_env_domains'],
       ['nginz', 'nginx_conf', 'external_env_domain'],
       ['nginz', 'nginx_conf', 'additional_external_env_domains'],

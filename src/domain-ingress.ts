@@ -135,7 +135,7 @@ export class DomainIngress extends Construct {
     const tls = props.tls ?? IngressTls.ownCertificate();
     const plan = ingressServicesPlan(entry, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
     const base = cleanBase(plan, props.ingressServicesValues);
-    checkFederation(base.values, entry);
+    checkIngressValues(base.values, entry);
 
     this.domain = entry.domain;
     this.ingressName = entry.ingressName;
@@ -177,8 +177,18 @@ function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesRefer
   ];
 }
 
-/** Federation and multi-ingress cannot be configured together (the chart refuses it). */
-export function checkFederation(ingressValues: { [key: string]: any }, entry: DomainEntry): void {
+/**
+ * Settings of the operator's ingress values that the chart refuses together
+ * with multi-ingress.
+ */
+export function checkIngressValues(ingressValues: { [key: string]: any }, entry: DomainEntry): void {
+  const ingressClass = getPath(ingressValues, ['config', 'ingressClass']);
+  if (ingressClass !== undefined && !(typeof ingressClass === 'string' && ingressClass.includes('nginx'))) {
+    throw new Error(
+      `nginx-ingress-services values set config.ingressClass ${quote(ingressClass)}: multi-ingress renders each domain's CSP ` +
+        'in its Ingress, which only works with an ingress-nginx controller (a class whose name contains "nginx")',
+    );
+  }
   if (!entry.isDefault && getPath(ingressValues, ['federator', 'enabled']) === true) {
     throw new Error(
       `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} is an additional domain: ` +

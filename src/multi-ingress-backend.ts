@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
-import { DomainIngress, IngressReleaseOptions, checkFederation } from './domain-ingress';
+import { DomainIngress, IngressReleaseOptions, checkIngressValues } from './domain-ingress';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret } from './release/release-spec';
@@ -161,11 +161,10 @@ export class MultiIngressBackend extends Construct {
             `(${topology.additional.length} additional domain(s) are given); disable federation or serve one domain`,
         );
       }
-      if (ingressBase) {
-        problems.capture(() => checkFederation(ingressBase.values, topology.additional[0]));
-      }
     }
     if (ingressBase) {
+      // the checks of an additional release include those of the default one
+      problems.capture(() => checkIngressValues(ingressBase.values, topology.additional[0] ?? topology.defaultDomain));
       for (const m of findDomainMentions(ingressBase.values, topology.names)) {
         problems.add(
           `nginx-ingress-services values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): these values go into ` +

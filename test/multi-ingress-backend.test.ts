@@ -212,6 +212,15 @@ describe('federation cannot be combined with additional domains', () => {
   });
 });
 
+test('an ingress class other than nginx is refused: the per-domain CSP needs ingress-nginx', () => {
+  expect(refusedWith({ ...GUIDE, ingressServicesValues: { config: { ingressClass: 'traefik' } } })).toContain(
+    'config.ingressClass "traefik": multi-ingress renders each domain\'s CSP in its Ingress',
+  );
+  expect(refusedWith({ defaultDomain: 'green.example.org', ingressServicesValues: { config: { ingressClass: 'traefik' } } })).toContain('traefik');
+  const emitted = synth({ ...GUIDE, ingressServicesValues: { config: { ingressClass: 'nginx-public' } } });
+  expect(ingressReleases(emitted).map((r) => r.values.config.ingressClass)).toEqual(['nginx-public', 'nginx-public', 'nginx-public']);
+});
+
 describe('TLS', () => {
   test('own certificates (default): each release reads its own Secret, the operator is told which', () => {
     const emitted = synth(GUIDE);

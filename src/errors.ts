@@ -45,10 +45,6 @@ export class Problems {
     }
   }
 
-  public get count(): number {
-    return this.items.length;
-  }
-
   /** Throw one error listing every recorded problem, if there are any. */
   public throwIfAny(context: string): void {
     if (this.items.length === 0) {

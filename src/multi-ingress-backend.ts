@@ -7,7 +7,7 @@ import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
-import { resolveNamespace } from './settings';
+import { isDnsSubdomain, resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
 import { IngressTls } from './tls';
 import { Topology, buildTopology } from './topology';
@@ -97,7 +97,6 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
 
 /** The key in the wire-server secrets Secret. */
 export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
-const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
 
 /**
  * A complete multi-ingress Wire deployment from one list of domains:
@@ -138,7 +137,7 @@ export class MultiIngressBackend extends Construct {
     const webappChart = problems.capture(() => resolveWebappChart(props.webappChart));
     const ingressChart = problems.capture(() => resolveIngressServicesChart(props.ingressServicesChart));
     const secretName = props.wireServerSecretName ?? 'wire-server-secrets';
-    if (typeof secretName !== 'string' || !K8S_NAME.test(secretName)) {
+    if (!isDnsSubdomain(secretName)) {
       problems.add(`wireServerSecretName ${quote(secretName)} is not valid: expected a Kubernetes Secret name`);
     }
     const sso = props.sso === undefined ? undefined : problems.capture(() => checkSso(props.sso!));

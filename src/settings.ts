@@ -1,11 +1,24 @@
 import { quote } from './errors';
 
+/** A DNS-1123 label: namespaces (at most 63 characters). */
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A DNS-1123 subdomain: most object names, e.g. Secrets and issuers (at most 253 characters). */
+const DNS_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
+
+/** Whether `name` is a valid Kubernetes namespace name. */
+export function isDnsLabel(name: unknown): name is string {
+  return typeof name === 'string' && DNS_LABEL.test(name);
+}
+
+/** Whether `name` is a valid Kubernetes object name (Secret, Issuer, ...). */
+export function isDnsSubdomain(name: unknown): name is string {
+  return typeof name === 'string' && DNS_SUBDOMAIN.test(name);
+}
 
 /** The namespace of every release (the wire-server namespace). */
 export function resolveNamespace(namespace: unknown): string {
   const ns = namespace ?? 'wire';
-  if (typeof ns !== 'string' || !DNS_LABEL.test(ns)) {
+  if (!isDnsLabel(ns)) {
     throw new Error(
       `namespace ${quote(ns)} is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-"); ` +
         'every release goes into the wire-server namespace',

@@ -1,4 +1,6 @@
 import { quote } from './errors';
+import { isDnsSubdomain } from './settings';
+import { MAX_INGRESS_NAME } from './topology';
 
 /** Kind of the cert-manager issuer the nginx-ingress-services chart creates. */
 export enum IssuerKind {
@@ -54,7 +56,8 @@ export interface CertManagerTlsOptions {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DOMAIN_PLACEHOLDER = '{domain}';
-const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+/** The chart names issuers `<issuerName>-<ingressName>` and their keys `...-account-key`: all within 253. */
+const MAX_ISSUER_NAME = 253 - '-'.length - MAX_INGRESS_NAME - '-account-key'.length;
 
 /**
  * TLS for the per-domain ingresses: cert-manager, or certificates the
@@ -75,8 +78,11 @@ export class IngressTls {
       );
     }
     const issuerName = options.issuerName ?? 'letsencrypt-http01';
-    if (!K8S_NAME.test(issuerName) || issuerName.length > 200) {
-      throw new Error(`cert-manager TLS: issuerName ${quote(issuerName)} is not valid: expected a Kubernetes name (lower-case letters, digits, "-" and ".")`);
+    if (!isDnsSubdomain(issuerName) || issuerName.length > MAX_ISSUER_NAME) {
+      throw new Error(
+        `cert-manager TLS: issuerName ${quote(issuerName)} is not valid: expected a Kubernetes name (lower-case letters, digits, "-" and ".") ` +
+          `of at most ${MAX_ISSUER_NAME} characters (the chart appends "-<ingressName>" and "-account-key")`,
+      );
     }
     const issuerKind = options.issuerKind ?? IssuerKind.ISSUER;
     if (!Object.values(IssuerKind).includes(issuerKind)) {

@@ -142,3 +142,10 @@ test('every {domain} placeholder in the ACME e-mail is accepted and replaced', (
   const tls = IngressTls.certManager({ certmasterEmail: 'hostmaster+{domain}@{domain}' });
   expect(tls.emailFor('red.example.com')).toBe('hostmaster+red.example.com@red.example.com');
 });
+
+test('issuerName leaves room for the suffixes the chart appends', () => {
+  // 253 - "-" - a 30-character ingress name - "-account-key"
+  const limit = 253 - 1 - 30 - '-account-key'.length;
+  expect(() => IngressTls.certManager({ certmasterEmail: 'a@{domain}', issuerName: 'i'.repeat(limit) })).not.toThrow();
+  expect(() => IngressTls.certManager({ certmasterEmail: 'a@{domain}', issuerName: 'i'.repeat(limit + 1) })).toThrow(`at most ${limit} characters`);
+});

@@ -129,7 +129,6 @@ function checkContract(emitted: Emitted, def: string, additional: string[]): voi
     expect(leaked).toEqual([]);
     expect(r.object.spec.targetNamespace).toBe('wire');
   }
-  expect(valuesOf(emitted, 'wire-server')).toBeDefined();
   for (const o of emitted.objects) {
     expect(o.spec.targetNamespace).toBe('wire');
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart } from '../imports/helm.cattle.io';
+import { isDnsLabel } from '../settings';
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {
@@ -31,7 +32,6 @@ export interface HelmChartFormatOptions {
   readonly timeout?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 
 /** Renders releases as `helm.cattle.io/v1` `HelmChart` objects. */
@@ -42,7 +42,7 @@ export class HelmChartRenderer {
 
   public constructor(options: HelmChartFormatOptions = {}) {
     this.namespace = options.namespace ?? 'kube-system';
-    if (!DNS_LABEL.test(this.namespace)) {
+    if (!isDnsLabel(this.namespace)) {
       throw new Error(`HelmChart namespace ${quote(this.namespace)} is not valid: expected a Kubernetes namespace name (lower-case DNS label)`);
     }
     this.createNamespace = options.createNamespace ?? true;

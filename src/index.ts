@@ -1,3 +1,4 @@
+export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WrittenArtefact } from './artefacts';
 export { ChartSource, WireCharts } from './charts';
 export { WireDomain } from './domain';
 export { DomainIngress, DomainIngressProps, IngressReleaseOptions } from './domain-ingress';

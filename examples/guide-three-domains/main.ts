@@ -7,12 +7,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
-import { MultiIngressBackend } from '../../src';
+import { Chart } from 'cdk8s';
+import { MultiIngressBackend, WireApp } from '../../src';
 
 const outdir = process.argv[2] ?? 'synth-out/guide';
 
-const app = new App({ outdir });
+const app = new WireApp({ outdir });
 const chart = new Chart(app, 'wire');
 let backend: MultiIngressBackend;
 try {

@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { quote } from './errors';
+
+const ARTEFACT = Symbol.for('cdk8s-wire-multi-ingress.ArtefactFile');
+
+/** Properties of a file written next to the manifests. */
+export interface ArtefactFileProps {
+  /**
+   * Path of the file relative to the output folder, with `/` as separator,
+   * e.g. `edge/red.example.com/haproxy.cfg`.
+   */
+  readonly path: string;
+
+  /**
+   * Content of the file (UTF-8). Subclasses that compute their content at
+   * synth time override `render()` instead.
+   *
+   * @default ''
+   */
+  readonly content?: string;
+
+  /**
+   * Make the file executable (mode 0755 instead of 0644).
+   *
+   * @default false
+   */
+  readonly executable?: boolean;
+}
+
+/**
+ * A file that is not a Kubernetes manifest (an HAProxy configuration, a DNS
+ * zone snippet, a values file, a report), written next to the manifests when
+ * the app is synthesized with `WireApp` or `Artefacts.write()`.
+ */
+export class ArtefactFile extends Construct {
+  /** Whether `x` is an `ArtefactFile`. */
+  public static isArtefactFile(x: any): x is ArtefactFile {
+    return x !== null && typeof x === 'object' && ARTEFACT in x;
+  }
+
+  /** Path relative to the output folder. */
+  public readonly path: string;
+  /** Whether the file is written executable. */
+  public readonly executable: boolean;
+  private readonly content: string;
+
+  public constructor(scope: Construct, id: string, props: ArtefactFileProps) {
+    super(scope, id);
+    Object.defineProperty(this, ARTEFACT, { value: true });
+    const problem = pathProblem(props.path);
+    if (problem) {
+      throw new Error(`artefact path ${quote(props.path)} is not valid: ${problem}`);
+    }
+    this.path = props.path;
+    this.executable = props.executable ?? false;
+    this.content = props.content ?? '';
+  }
+
+  /** The file's content, computed when the app is synthesized. */
+  public render(): string {
+    return this.content;
+  }
+}
+
+/** What `Artefacts.write()` wrote. */
+export interface WrittenArtefact {
+  /** Path relative to the output folder. */
+  readonly path: string;
+  /** Size in bytes. */
+  readonly bytes: number;
+}
+
+/** Collecting and writing the `ArtefactFile`s of an app. */
+export class Artefacts {
+  /**
+   * Every `ArtefactFile` in `scope`, sorted by path. Two files with the same
+   * path are an error.
+   */
+  public static of(scope: IConstruct): ArtefactFile[] {
+    const files = scope.node.findAll().filter(ArtefactFile.isArtefactFile);
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const clashes: string[] = [];
+    for (let i = 1; i < files.length; i++) {
+      if (files[i].path === files[i - 1].path) {
+        clashes.push(`${quote(files[i].path)} (${files[i - 1].node.path} and ${files[i].node.path})`);
+      }
+    }
+    if (clashes.length > 0) {
+      throw new Error(`two artefacts would be written to the same file: ${clashes.join(', ')}`);
+    }
+    return files;
+  }
+
+  /**
+   * Render every `ArtefactFile` in `scope` and write it below `outdir`.
+   * Every file is rendered before the first one is written, so a failure
+   * writes nothing.
+   *
+   * @param scope the app (or any construct) whose artefacts to write
+   * @param outdir the output folder
+   */
+  public static write(scope: IConstruct, outdir: string): WrittenArtefact[] {
+    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: Buffer.from(f.render(), 'utf8') }));
+    const written: WrittenArtefact[] = [];
+    for (const { file, data } of rendered) {
+      const target = path.join(outdir, ...file.path.split('/'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, data, { mode: file.executable ? 0o755 : 0o644 });
+      fs.chmodSync(target, file.executable ? 0o755 : 0o644);
+      written.push({ path: file.path, bytes: data.length });
+    }
+    return written;
+  }
+}
+
+/**
+ * A cdk8s `App` that also writes the `ArtefactFile`s (edge-proxy
+ * configurations, DNS records, values files, reports) below `outdir` after
+ * the manifests. Validation runs before anything is written.
+ */
+export class WireApp extends App {
+  public constructor(props: AppProps = {}) {
+    super(props);
+  }
+
+  /** Synthesize the manifests, then write the artefacts. */
+  public synth(): void {
+    Artefacts.of(this); // refuse clashing paths before anything is written
+    super.synth();
+    Artefacts.write(this, this.outdir);
+  }
+}
+
+function pathProblem(p: string): string | undefined {
+  if (typeof p !== 'string' || p.length === 0) {
+    return 'expected a non-empty relative path';
+  }
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) {
+    return 'expected a relative path';
+  }
+  if (p.includes('\\')) {
+    return 'expected "/" as separator';
+  }
+  const parts = p.split('/');
+  if (parts.some((s) => s === '' || s === '.' || s === '..')) {
+    return 'expected no empty, "." or ".." segments';
+  }
+  if (/[\u0000-\u001f]/.test(p)) {
+    return 'expected no control characters';
+  }
+  return undefined;
+}

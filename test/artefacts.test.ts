@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { ArtefactFile, Artefacts, WireApp } from '../src';
+import { errorOf } from './util';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'artefacts-'));
+}
+
+function modeOf(dir: string, file: string): number {
+  return fs.statSync(path.join(dir, file)).mode % 0o1000;
+}
+
+function filesBelow(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+describe('artefact files', () => {
+  test('WireApp writes manifests and artefacts, with the mode asked for', () => {
+    const outdir = tempDir();
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    new ArtefactFile(chart, 'cfg', { path: 'edge/red.example.com/haproxy.cfg', content: 'global\n' });
+    new ArtefactFile(chart, 'sh', { path: 'deploy.sh', content: '#!/bin/sh\n', executable: true });
+    app.synth();
+    expect(filesBelow(outdir)).toEqual(['deploy.sh', 'edge/red.example.com/haproxy.cfg', 'wire.k8s.yaml']);
+    expect(fs.readFileSync(path.join(outdir, 'edge/red.example.com/haproxy.cfg'), 'utf8')).toBe('global\n');
+    expect(modeOf(outdir, 'deploy.sh')).toBe(0o755);
+    expect(modeOf(outdir, 'edge/red.example.com/haproxy.cfg')).toBe(0o644);
+  });
+
+  test('content computed at synth time by a subclass', () => {
+    class Counted extends ArtefactFile {
+      public render(): string {
+        return `${this.node.scope!.node.children.length} children\n`;
+      }
+    }
+    const outdir = tempDir();
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new Counted(chart, 'report', { path: 'report.txt' });
+    new ArtefactFile(chart, 'later', { path: 'later.txt' });
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'report.txt'), 'utf8')).toBe('2 children\n');
+  });
+
+  test('a failed validation writes no manifest and no artefact', () => {
+    const outdir = path.join(tempDir(), 'out');
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ArtefactFile(chart, 'cfg', { path: 'edge/haproxy.cfg', content: 'x' });
+    chart.node.addValidation({ validate: () => ['broken on purpose'] });
+    expect(errorOf(() => app.synth())).toContain('broken on purpose');
+    expect(filesBelow(outdir)).toEqual([]);
+  });
+
+  test('two artefacts with one path are refused before anything is written', () => {
+    const outdir = path.join(tempDir(), 'out');
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ArtefactFile(chart, 'a', { path: 'same.txt', content: 'a' });
+    new ArtefactFile(chart, 'b', { path: 'same.txt', content: 'b' });
+    expect(errorOf(() => app.synth())).toBe('two artefacts would be written to the same file: "same.txt" (wire/a and wire/b)');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test.each([
+    ['', 'expected a non-empty relative path'],
+    ['/etc/passwd', 'expected a relative path'],
+    ['edge/../../x', 'expected no empty, "." or ".." segments'],
+    ['edge//x', 'expected no empty, "." or ".." segments'],
+    ['edge\\x', 'expected "/" as separator'],
+  ])('path %j is refused', (p, expected) => {
+    const chart = new Chart(new WireApp({ outdir: tempDir() }), 'wire');
+    expect(errorOf(() => new ArtefactFile(chart, 'x', { path: p }))).toBe(`artefact path ${JSON.stringify(p)} is not valid: ${expected}`);
+  });
+
+  test('Artefacts.write renders everything before writing', () => {
+    class Failing extends ArtefactFile {
+      public render(): string {
+        throw new Error('cannot render');
+      }
+    }
+    const outdir = path.join(tempDir(), 'out');
+    const chart = new Chart(new WireApp({ outdir }), 'wire');
+    new ArtefactFile(chart, 'a', { path: 'a.txt', content: 'a' });
+    new Failing(chart, 'z', { path: 'z.txt' });
+    expect(errorOf(() => Artefacts.write(chart, outdir))).toBe('cannot render');
+    expect(filesBelow(outdir)).toEqual([]);
+  });
+});

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
-import { DomainIngress, IngressReleaseOptions, checkIngressValues } from './domain-ingress';
+import { DomainIngress, IngressReleaseOptions, checkIngressValues, tlsSecretValues } from './domain-ingress';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
-import { ExpectedSecret } from './release/release-spec';
+import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
 import { isDnsSubdomain, resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
@@ -94,6 +94,9 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
    */
   readonly sso?: SsoOptions;
 }
+
+/** The releases every ingress release is installed after (they create the Services it routes to). */
+const INGRESS_DEPENDS_ON = ['wire-server', 'webapp'];
 
 /** The key in the wire-server secrets Secret. */
 export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
@@ -196,11 +199,45 @@ export class MultiIngressBackend extends Construct {
     }
     problems.throwIfAny('Invalid multi-ingress configuration');
 
-    // --- the model is valid: build the output
+    // --- the model is valid: compute the releases, then ask the format whether it can deploy them
     const format = props.releaseFormat ?? ReleaseFormat.helmChart();
+    const wireServerValues = composeValues(wireServer, wireServerBase!.values);
+    const wireServerSpec: ReleaseSpec = {
+      releaseName: 'wire-server',
+      ...wireServerChart!,
+      targetNamespace: namespace!,
+      values: wireServerValues,
+      secretValues: [
+        {
+          secretName,
+          key: WIRE_SERVER_SECRETS_KEY,
+          description: "wire-server's secret values (the secrets.yaml of wire-server-deploy: zauth keys, database and SMTP passwords, ...)",
+        },
+      ],
+    };
+    const webappSpec: ReleaseSpec = {
+      releaseName: 'webapp',
+      ...webappChart!,
+      targetNamespace: namespace!,
+      values: webappValues!,
+      secretValues: [],
+    };
+    // every ingress release has the same chart and the same kind of secret values; formats check those, not values
+    const ingressSpecs: ReleaseSpec[] = topology.all.slice(0, 1).map((entry) => ({
+      releaseName: entry.releaseName,
+      ...ingressChart!,
+      targetNamespace: namespace!,
+      values: {},
+      secretValues: tlsSecretValues(tls, entry),
+      dependsOn: INGRESS_DEPENDS_ON,
+    }));
+    format.problems([wireServerSpec, webappSpec, ...ingressSpecs]).forEach((p) => problems.add(p));
+    problems.throwIfAny('Invalid multi-ingress configuration');
+
+    // --- everything is valid: build the output
     this.domains = topology.all.map((e) => e.domain);
     this.defaultDomain = topology.defaultDomain.domain;
-    this.wireServerValues = composeValues(wireServer, wireServerBase!.values);
+    this.wireServerValues = wireServerValues;
     this.webappValues = webappValues!;
     this.warnings = [
       ...describeEdits(wireServer.chart, wireServerBase!.edits),
@@ -209,26 +246,8 @@ export class MultiIngressBackend extends Construct {
       ...tlsWarnings(tls, topology),
     ];
 
-    const wireServerRelease = format.render(this, 'WireServer', {
-      releaseName: 'wire-server',
-      ...wireServerChart!,
-      targetNamespace: namespace!,
-      values: this.wireServerValues,
-      secretValues: [
-        {
-          secretName,
-          key: WIRE_SERVER_SECRETS_KEY,
-          description: "wire-server's secret values (the secrets.yaml of wire-server-deploy: zauth keys, database and SMTP passwords, ...)",
-        },
-      ],
-    });
-    const webappRelease = format.render(this, 'Webapp', {
-      releaseName: 'webapp',
-      ...webappChart!,
-      targetNamespace: namespace!,
-      values: this.webappValues,
-      secretValues: [],
-    });
+    const wireServerRelease = format.render(this, 'WireServer', wireServerSpec);
+    const webappRelease = format.render(this, 'Webapp', webappSpec);
     this.releaseObjects = [...wireServerRelease.objects, ...webappRelease.objects];
 
     markManaged(this);
@@ -245,6 +264,7 @@ export class MultiIngressBackend extends Construct {
           accountPages: props.accountPages,
           ingressServicesValues: ingressBase!.values,
           releaseFormat: format,
+          releaseDependsOn: INGRESS_DEPENDS_ON,
         }),
     );
     this.expectedSecrets = [

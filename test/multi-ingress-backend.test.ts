@@ -8,13 +8,7 @@ import {
   SamlContactType,
   WireCharts,
 } from '../src';
-import { captureWarnings, domains, ingressReleases, release, synth, valuesOf } from './util';
-
-const GUIDE: MultiIngressBackendProps = {
-  defaultDomain: 'green.example.org',
-  additionalDomains: ['red.example.com', 'blue.example.net'],
-  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
-};
+import { GUIDE, captureWarnings, domains, ingressReleases, release, synth, valuesOf } from './util';
 
 /** A fake PEM key for leak tests (not a real key). */
 const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');

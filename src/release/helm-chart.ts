@@ -1,10 +1,10 @@
-import { Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { RELEASE_LABELS, checkDuration } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
+import { toYaml } from '../values/yaml';
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {
@@ -62,7 +62,7 @@ export class HelmChartRenderer {
         targetNamespace: release.targetNamespace,
         createNamespace: this.createNamespace,
         timeout: this.timeout,
-        valuesContent: Yaml.stringify(release.values),
+        valuesContent: toYaml(release.values),
         valuesSecrets:
           release.secretValues.length === 0
             ? undefined

@@ -1,9 +1,10 @@
-import { Chart, Yaml } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { quote } from '../errors';
 import { checkDuration, ReleaseOrder } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
+import { toYaml } from '../values/yaml';
 
 /** Options of the plain values-files release format. */
 export interface ValuesFilesFormatOptions {
@@ -56,7 +57,7 @@ export class ValuesFilesRenderer {
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const { stage } = this.order.add(scope, release);
     const valuesFile = valuesFilePath(release);
-    new ArtefactFile(scope, id, { path: valuesFile, content: Yaml.stringify(release.values) });
+    new ArtefactFile(scope, id, { path: valuesFile, content: toYaml(release.values) });
     const secretFiles = release.secretValues.map((s) => `${s.secretName}/${s.key}`);
     this.script(scope).add({ release, stage, valuesFile, secretFiles });
     return {

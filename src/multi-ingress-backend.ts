@@ -159,7 +159,7 @@ export class MultiIngressBackend extends Construct {
     if (topology.additional.length > 0) {
       if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
         problems.add(
-          'wire-server values set tags.federation: true, but federation and multi-ingress cannot be configured together ' +
+          'wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together ' +
             `(${topology.additional.length} additional domain(s) are given); disable federation or serve one domain`,
         );
       }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel, isDnsSubdomain } from '../settings';
-import { RELEASE_LABELS, ReleaseOrder, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseOrder, isOciRepository, setHelmValues } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /**
@@ -152,7 +152,8 @@ export class ArgoCdRenderer {
     const { stage } = this.order.add(scope, release);
     const files = release.secretValues.map((s) => `${this.secrets?.path}/${s.secretName}/${s.key}`);
     const chartSource: { [key: string]: any } = {
-      repoURL: release.repository,
+      // Argo CD names an OCI registry without the scheme (the repository is registered with enableOCI)
+      repoURL: isOciRepository(release.repository) ? release.repository.slice('oci://'.length) : release.repository,
       chart: release.chart,
       targetRevision: release.version,
       helm: {

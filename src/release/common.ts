@@ -84,3 +84,13 @@ function sortedValues(value: any): any {
   }
   return out;
 }
+
+/** Whether a chart repository is an OCI registry (`oci://registry/path`). */
+export function isOciRepository(url: string): boolean {
+  return url.startsWith('oci://');
+}
+
+/** The chart reference of an OCI registry: `oci://registry/path/chart`. */
+export function ociChartReference(url: string, chart: string): string {
+  return `${url.replace(/\/+$/, '')}/${chart}`;
+}

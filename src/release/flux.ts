@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel } from '../settings';
-import { RELEASE_LABELS, ReleaseOrder, checkDuration, repositoryObjectName, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /** Options of the Flux release format. */
@@ -163,7 +163,7 @@ export class FluxRenderer {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
       metadata: { name, namespace: this.namespace, labels: { ...RELEASE_LABELS } },
-      spec: { url, interval: this.repositoryInterval },
+      spec: { url, interval: this.repositoryInterval, type: isOciRepository(url) ? 'oci' : undefined },
     });
     known.set(name, { url, object });
     return object;

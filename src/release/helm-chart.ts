@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { quote } from '../errors';
-import { RELEASE_LABELS, checkDuration } from './common';
+import { RELEASE_LABELS, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
@@ -56,8 +56,9 @@ export class HelmChartRenderer {
         labels: { ...RELEASE_LABELS },
       },
       spec: {
-        chart: release.chart,
-        repo: release.repository,
+        // the helm-controller takes an OCI chart as a full reference, without a repo
+        chart: isOciRepository(release.repository) ? ociChartReference(release.repository, release.chart) : release.chart,
+        repo: isOciRepository(release.repository) ? undefined : release.repository,
         version: release.version,
         targetNamespace: release.targetNamespace,
         createNamespace: this.createNamespace,

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { quote } from '../errors';
-import { checkDuration, ReleaseOrder } from './common';
+import { ReleaseOrder, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { toYaml } from '../values/yaml';
 
@@ -143,9 +143,11 @@ class DeployScript extends ArtefactFile {
       );
     }
     for (const { release, valuesFile, secretFiles: files } of ordered) {
+      const oci = isOciRepository(release.repository);
+      const chart = oci ? ociChartReference(release.repository, release.chart) : release.chart;
       const args = [
-        `helm upgrade --install ${shellQuote(release.releaseName)} ${shellQuote(release.chart)}`,
-        `--repo ${shellQuote(release.repository)}`,
+        `helm upgrade --install ${shellQuote(release.releaseName)} ${shellQuote(chart)}`,
+        ...(oci ? [] : [`--repo ${shellQuote(release.repository)}`]),
         `--version ${shellQuote(release.version)}`,
         `--namespace ${shellQuote(release.targetNamespace)} --create-namespace`,
         `--timeout ${shellQuote(this.timeout)} --wait`,

@@ -385,3 +385,34 @@ describe('format options are checked', () => {
     expect(errorOf(make)).toBe(message);
   });
 });
+
+describe('charts from an OCI registry', () => {
+  const OCI = 'oci://registry.example.org/wire/charts';
+  const props: MultiIngressBackendProps = {
+    ...GUIDE,
+    wireServerChart: { repository: OCI, version: '5.32.0' },
+    webappChart: { repository: OCI, version: '0.8.0-pre.2699' },
+    ingressServicesChart: { repository: OCI, version: '5.32.0' },
+  };
+
+  test('each format names the chart the way its engine expects', () => {
+    const [helmChart] = synth(props).objects;
+    expect(helmChart.spec.chart).toBe(`${OCI}/wire-server`);
+    expect(helmChart.spec.repo).toBeUndefined();
+
+    const flux = synthIn('flux', props).objects;
+    const repos = flux.filter((o) => o.kind === 'HelmRepository');
+    expect(repos.map((r) => r.spec)).toEqual([{ url: OCI, interval: '1h', type: 'oci' }]);
+
+    const [app] = synthIn('argocd', props).objects;
+    expect(app.spec.sources[0]).toMatchObject({ repoURL: 'registry.example.org/wire/charts', chart: 'wire-server', targetRevision: '5.32.0' });
+
+    const [wireServer] = helmCommands(synthIn('values', props).files['deploy.sh']);
+    expect(wireServer.slice(0, 5)).toEqual(['helm', 'upgrade', '--install', 'wire-server', `${OCI}/wire-server`]);
+    expect(wireServer).not.toContain('--repo');
+  });
+
+  test.each(['helmchart', 'flux', 'argocd'])('%s: the objects still validate', (format) => {
+    expect(validateObjects(synthIn(format, props).objects)).toEqual([]);
+  });
+});

@@ -198,7 +198,7 @@ describe("the operator's base values", () => {
 
 describe('federation cannot be combined with additional domains', () => {
   test('wire-server tags.federation', () => {
-    expect(refusedWith({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('tags.federation: true');
+    expect(refusedWith({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('wire-server values set "tags.federation" to true');
     expect(() => synth({ defaultDomain: 'green.example.org', wireServerValues: { tags: { federation: true } } })).not.toThrow();
   });
   test('nginx-ingress-services federator.enabled', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { Artefacts, MultiIngressBackend, MultiIngressBackendProps } from '../src';
+import { Artefacts, MultiIngressBackend, MultiIngressBackendProps, WireApp } from '../src';
 
 /** The guide's three domains with its short ingress names. */
 export const GUIDE: MultiIngressBackendProps = {
@@ -27,7 +27,8 @@ export interface Emitted {
 
 /** Synthesize a MultiIngressBackend in a fresh app and return what was emitted. */
 export function synth(props: MultiIngressBackendProps): Emitted {
-  const app = Testing.app();
+  // a WireApp, so that `yaml` is the manifest as WireApp writes it
+  const app = new WireApp({ outdir: 'synth-out/test-unused' });
   const chart = new Chart(app, 'wire');
   const backend = new MultiIngressBackend(chart, 'backend', props);
   const output = captureWarnings();

@@ -17,6 +17,11 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./:-]*$/;
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 
+/** Write documents the way cdk8s does (`---` between them), each with `toYaml`. */
+export function toYamlDocuments(docs: any[]): string {
+  return docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n');
+}
+
 /** Write `value` (a mapping) as a YAML document, ending in a newline. */
 export function toYaml(value: { [key: string]: any }): string {
   const lines: string[] = [];
@@ -30,7 +35,8 @@ export function toYaml(value: { [key: string]: any }): string {
 
 /** A string as a YAML scalar that reads back as exactly that string. */
 export function yamlString(s: string): string {
-  if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase())) {
+  // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
+  if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][0-9]+$/.test(s)) {
     return s;
   }
   let out = '"';
@@ -45,6 +51,31 @@ export function yamlString(s: string): string {
     else out += '\\u' + c.toString(16).padStart(4, '0');
   }
   return out + '"';
+}
+
+/**
+ * Whether a multi-line string can be a literal block (`|`): printable
+ * characters only (no carriage return, no YAML 1.1 line breaks such as
+ * U+0085 or U+2028), and a first line that does not start with a space.
+ */
+function literalBlockable(s: string): boolean {
+  if (!s.includes('\n') || s.startsWith(' ') || s.startsWith('\t') || s.startsWith('\n')) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const printable = c === 0x0a || c === 0x09 || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+    if (!printable) return false;
+  }
+  return true;
+}
+
+/** A multi-line string as a literal block at `indent`: `|-`, `|` or `|+` by its trailing newlines. */
+function literalBlock(s: string, indent: string): string {
+  const trailing = s.length - s.replace(/\n+$/, '').length;
+  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  // the line break after the last line is the block's own; with `|+` the empty lines before it are kept
+  const body = trailing === 0 ? s : s.slice(0, -1);
+  const lines = body.split('\n').map((l) => (l === '' ? '' : indent + l));
+  return `|${chomp}\n${lines.join('\n')}`;
 }
 
 function isMapping(v: unknown): v is { [key: string]: any } {
@@ -88,6 +119,8 @@ function writeMapping(m: { [key: string]: any }, indent: string, lines: string[]
       lines.push(`${prefix}${k}:`);
       if (Array.isArray(v)) writeSequence(v, indent + '  ', lines, p);
       else writeMapping(v, indent + '  ', lines, p);
+    } else if (typeof v === 'string' && literalBlockable(v)) {
+      lines.push(`${prefix}${k}: ${literalBlock(v, indent + '  ')}`);
     } else {
       lines.push(`${prefix}${k}: ${inline(v, p)}`);
     }
@@ -101,7 +134,9 @@ function writeMapping(m: { [key: string]: any }, indent: string, lines: string[]
 function writeSequence(s: any[], indent: string, lines: string[], path: string): void {
   s.forEach((v, i) => {
     const p = `${path}[${i}]`;
-    if (!isBlock(v)) {
+    if (typeof v === 'string' && literalBlockable(v)) {
+      lines.push(`${indent}- ${literalBlock(v, indent + '  ')}`);
+    } else if (!isBlock(v)) {
       lines.push(`${indent}- ${v === undefined ? 'null' : inline(v, p)}`);
     } else if (Array.isArray(v)) {
       lines.push(`${indent}-`);

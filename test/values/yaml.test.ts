@@ -36,6 +36,17 @@ describe('the YAML writer for Helm values', () => {
     );
   });
 
+  test('multi-line strings are literal blocks that read back exactly, wherever they are', () => {
+    for (const s of ['a\n', 'a\n\n', 'a\n\n\n', 'a\nb', 'a\n\nb\n', 'a\n ', 'a\n\tb', 'a\n  b\n', '#x\n---\n...\n', 'a\n\n\n\nb']) {
+      for (const v of [{ k: s }, { k: [s, s] }, { k: { x: s }, z: 1 }, { k: [{ y: s, w: s }] }]) {
+        const written = toYaml(v);
+        expect(written).toContain('|');
+        expect(parse(written)).toEqual(v);
+        expect(parse(written, { version: '1.1' })).toEqual(v);
+      }
+    }
+  });
+
   test('keeps key order and writes the plain strings operators expect plainly', () => {
     const written = toYaml({ z: 1, a: { url: 'https://assets.red.example.com', path: '/conversation-join/', on: 'yes', list: ['a', 1, null] } });
     expect(written).toBe(
@@ -45,6 +56,7 @@ describe('the YAML writer for Helm values', () => {
 
   test.each([
     ['yes', '"yes"'],
+    ['E0', '"E0"'],
     ['1:20', '"1:20"'],
     ['key:', '"key:"'],
     ['Müller', '"M\\u00fcller"'],

@@ -40,9 +40,21 @@ function isBackendProblem(address: IpAddress, domain: string): string {
 }
 
 /**
- * The entry points of one domain: its address and the backend's, checked
- * against each other. All problems are reported together.
+ * A domain's entry address and the backend's address, checked against each
+ * other. All problems are reported together.
  */
+export function checkEntryAddresses(domain: string, address: unknown, backendAddress: unknown): { address: IpAddress; backend: IpAddress } {
+  const problems = new Problems();
+  const backend = problems.capture(() => parseIpAddress(backendAddress, 'backendAddress'));
+  const own = problems.capture(() => parseIpAddress(address, `entry address of ${quote(domain)}`));
+  if (own && backend && own.text === backend.text) {
+    problems.add(isBackendProblem(own, domain));
+  }
+  problems.throwIfAny('Invalid entry point');
+  return { address: own!, backend: backend! };
+}
+
+/** The entry points of one domain. */
 export function domainEdge(
   domain: WireDomain,
   names: EntryPointNames,
@@ -50,14 +62,7 @@ export function domainEdge(
   backendAddress: unknown,
   settings: ResolvedEntryPointSettings,
 ): DomainEdge {
-  const problems = new Problems();
-  const backend = problems.capture(() => parseIpAddress(backendAddress, 'backendAddress'));
-  const own = problems.capture(() => parseIpAddress(address, `entry address of ${quote(domain.name)}`));
-  if (own && backend && own.text === backend.text) {
-    problems.add(isBackendProblem(own, domain.name));
-  }
-  problems.throwIfAny('Invalid entry point');
-  return { domain, address: own!, backend: backend!, settings, ...names };
+  return { domain, ...checkEntryAddresses(domain.name, address, backendAddress), settings, ...names };
 }
 
 /**

@@ -57,9 +57,11 @@ export function renderCertbotScript(edge: DomainEdge): string {
   } else {
     lines.push('# certbot answers the challenges on port 80 itself: nothing else may listen there.');
   }
-  lines.push('set -eu', '', `pem=${pem}`);
+  lines.push('set -eu');
   if (behindHaproxy) {
     lines.push(
+      '',
+      `pem=${pem}`,
       '',
       '# HAProxy does not start without a certificate: a self-signed placeholder for one day,',
       '# made on this machine, until certbot replaces it.',

@@ -2,7 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
-import { DomainIngress, IngressReleaseOptions, checkIngressValues, tlsSecretValues } from './domain-ingress';
+import { DomainIngress, IngressReleaseOptions, checkEdgeProxyScope, checkIngressValues, tlsSecretValues } from './domain-ingress';
+import { DomainEdge, resolveEdges } from './edge/model';
+import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
@@ -93,6 +95,18 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
    * @default - no SSO settings
    */
   readonly sso?: SsoOptions;
+
+  /**
+   * Each domain's own public entry point: a load balancer Service per domain
+   * in front of the ingress controller, and for an HAProxy edge proxy per
+   * domain its `haproxy.cfg`, `certbot.sh` and DNS records (written by
+   * `WireApp` below `edge/<domain>/`), plus in-cluster edge proxies when
+   * `edgeProxyScope` is given. Addresses are checked: valid, one per domain,
+   * none shared, none equal to the backend's.
+   *
+   * @default - no entry points
+   */
+  readonly entryPoints?: EdgeOptions;
 }
 
 /** The releases every ingress release is installed after (they create the Services it routes to). */
@@ -172,6 +186,14 @@ export class MultiIngressBackend extends Construct {
           `nginx-ingress-services values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): these values go into ` +
             'every domain\'s release, so the other domains would reveal it; host names come from the domain list',
         );
+      }
+    }
+    let edges: Map<string, DomainEdge> | undefined;
+    if (props.entryPoints !== undefined) {
+      edges = problems.capture(() => resolveEdges(props.entryPoints!, topology, namespace ?? 'wire'));
+      if (edges) {
+        const loadBalancers = edges.get(topology.defaultDomain.domain.name)!.settings.loadBalancer.enabled;
+        problems.capture(() => checkEdgeProxyScope(this, props.entryPoints!, loadBalancers, topology.all.map((e) => e.domain.name)));
       }
     }
     const certificates = new Map<string, string>();
@@ -265,6 +287,14 @@ export class MultiIngressBackend extends Construct {
           ingressServicesValues: ingressBase!.values,
           releaseFormat: format,
           releaseDependsOn: INGRESS_DEPENDS_ON,
+          entryPoint: edges && {
+            address: edges.get(entry.domain.name)!.address.text,
+            backendAddress: props.entryPoints!.backendAddress,
+            loadBalancer: props.entryPoints!.loadBalancer,
+            haproxy: props.entryPoints!.haproxy,
+            dns: props.entryPoints!.dns,
+            edgeProxyScope: props.entryPoints!.edgeProxyScope,
+          },
         }),
     );
     this.expectedSecrets = [

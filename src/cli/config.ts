@@ -345,7 +345,7 @@ export function edgeProxyNamespace(config: LoadedConfig): string | undefined {
 
 function entryPointsOf(e: any, edgeProxyScope: Construct | undefined): EdgeOptions | undefined {
   if (e === undefined) return undefined;
-  const { edgeProxies, edgeProxyNamespace, ...options } = e;
+  const { edgeProxies, edgeProxyNamespace: _namespace, ...options } = e;
   return { ...options, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
 }
 

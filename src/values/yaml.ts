@@ -36,7 +36,7 @@ export function toYaml(value: { [key: string]: any }): string {
 /** A string as a YAML scalar that reads back as exactly that string. */
 export function yamlString(s: string): string {
   // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
-  if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][0-9]+$/.test(s)) {
+  if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][-+]?[0-9][0-9_]*$/.test(s)) {
     return s;
   }
   let out = '"';

@@ -57,6 +57,7 @@ describe('the YAML writer for Helm values', () => {
   test.each([
     ['yes', '"yes"'],
     ['E0', '"E0"'],
+    ['E-0', '"E-0"'],
     ['1:20', '"1:20"'],
     ['key:', '"key:"'],
     ['Müller', '"M\\u00fcller"'],

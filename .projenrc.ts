@@ -22,7 +22,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.16.0',
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['cdk8s-plus-28@2.5.6', 'yaml@^2'],
+  devDeps: ['cdk8s-plus-28@2.5.6', 'yaml@^2', 'fast-check@^4'],
 
   // Snapshots must fail on drift; `npx projen test:update` updates them on purpose.
   jestOptions: {

@@ -6,7 +6,7 @@ import { quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
-import { resolveNamespace } from './settings';
+import { isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
 import { DomainEntry, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
@@ -114,6 +114,8 @@ export class DomainIngress extends Construct {
   public readonly releaseName: string;
   /** Whether this is the default domain's (non-additional) release. */
   public readonly isDefaultDomain: boolean;
+  /** Namespace the release is installed into. */
+  public readonly namespace: string;
   /** The cert-manager issuer the chart creates for this domain, if cert-manager is used. */
   public readonly issuerName?: string;
   /** The cert-manager Certificate the chart creates for this domain, if cert-manager is used. */
@@ -141,6 +143,7 @@ export class DomainIngress extends Construct {
     this.ingressName = entry.ingressName;
     this.releaseName = entry.releaseName;
     this.isDefaultDomain = entry.isDefault;
+    this.namespace = namespace;
     this.issuerName = issuerName(tls, entry);
     this.certificateName = certificateName(tls, entry);
     this.values = composeValues(plan, base.values);
@@ -166,9 +169,16 @@ function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesRefer
   if (tls.mode !== TlsMode.OWN_CERTIFICATE) {
     return [];
   }
+  const secretName = tls.secretNameFor(entry.domain.name, entry.releaseName)!;
+  if (!isDnsSubdomain(secretName)) {
+    throw new Error(
+      `own-certificate TLS: secretName ${quote(tls.secretName)} gives ${quote(secretName)} for ${quote(entry.domain.name)}, ` +
+        'which is not a valid Kubernetes Secret name (at most 253 lower-case letters, digits, "-" and ".")',
+    );
+  }
   return [
     {
-      secretName: `${entry.releaseName}-tls`,
+      secretName,
       key: TLS_VALUES_KEY,
       description:
         'a values file with secrets.tlsWildcardCert and secrets.tlsWildcardKey (PEM): a certificate for the host names of ' +
@@ -191,7 +201,7 @@ export function checkIngressValues(ingressValues: { [key: string]: any }, entry:
   }
   if (!entry.isDefault && getPath(ingressValues, ['federator', 'enabled']) === true) {
     throw new Error(
-      `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} is an additional domain: ` +
+      `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} (release ${quote(entry.releaseName)}) is an additional domain: ` +
         'federation and multi-ingress cannot be configured together (the chart refuses it); remove federator.enabled',
     );
   }

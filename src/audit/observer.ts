@@ -1,0 +1,91 @@
+import { forEachString } from '../values/merge';
+import { couldNameDomain, emailsIn } from './text';
+import { Observation, ObservationKind } from './types';
+
+/** How strings found in an artefact are scanned. */
+export interface TextOptions {
+  /**
+   * Also record the e-mail addresses in the text as `email` observations
+   * (which the audit compares across domains). Off for the per-domain entries
+   * of the shared wire-server release, whose contacts are the same for every
+   * domain by design and reported as a structural link instead.
+   */
+  readonly emails: boolean;
+  /** Skip strings or subtrees for which this returns true (e.g. a rendering of values observed separately). */
+  readonly skip?: (node: unknown) => boolean;
+}
+
+/** Records what the public of one domain observes. */
+export interface DomainObserver {
+  /** The domain. */
+  readonly domain: string;
+  /** One observation. */
+  add(artefact: string, kind: ObservationKind, value: string, path?: string): void;
+  /** A string that may name a domain (recorded only if it has a dot or an `@`). */
+  text(artefact: string, value: string, path: string | undefined, options: TextOptions): void;
+  /** Every string of a JSON-like tree, with its key path. */
+  tree(artefact: string, node: unknown, options: TextOptions, basePath?: string): void;
+}
+
+/** Collects observations of every domain, without duplicates. */
+export class ObservationCollector {
+  private readonly seen = new Set<string>();
+  private readonly items: Observation[] = [];
+
+  /** An observer for one domain. */
+  public observer(domain: string): DomainObserver {
+    const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
+      const key = [domain, artefact, kind, value, path ?? ''].join('\u0000');
+      if (this.seen.has(key)) {
+        return;
+      }
+      this.seen.add(key);
+      this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
+    };
+    const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
+      if (!couldNameDomain(value)) {
+        return;
+      }
+      add(artefact, ObservationKind.TEXT, value, path);
+      if (options.emails) {
+        for (const email of emailsIn(value)) {
+          add(artefact, ObservationKind.EMAIL, email, path);
+        }
+      }
+    };
+    const tree = (artefact: string, node: unknown, options: TextOptions, basePath: string = ''): void => {
+      walk(node, basePath, (value, path) => text(artefact, value, path === '' ? undefined : path, options), options.skip);
+    };
+    return { domain, add, text, tree };
+  }
+
+  /**
+   * Everything collected. A text observation that repeats a more specific one
+   * (same domain, artefact, path and value) is dropped.
+   */
+  public observations(): Observation[] {
+    const specific = new Set(
+      this.items.filter((o) => o.kind !== ObservationKind.TEXT).map((o) => [o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')),
+    );
+    return this.items.filter((o) => o.kind !== ObservationKind.TEXT || !specific.has([o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')));
+  }
+}
+
+function walk(node: unknown, path: string, visit: (value: string, path: string) => void, skip?: (node: unknown) => boolean): void {
+  if (skip === undefined) {
+    forEachString(node, visit, path);
+    return;
+  }
+  if (skip(node)) {
+    return;
+  }
+  if (typeof node === 'string') {
+    visit(node, path);
+  } else if (Array.isArray(node)) {
+    node.forEach((v, i) => walk(v, `${path}[${i}]`, visit, skip));
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      walk(value, path === '' ? key : `${path}.${key}`, visit, skip);
+    }
+  }
+}

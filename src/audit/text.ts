@@ -1,0 +1,53 @@
+import { createHash } from 'crypto';
+import { isIP } from 'net';
+
+/** E-mail addresses in a text (the local part stops at `:` so `email:ops@example.org` gives `ops@example.org`). */
+const EMAIL = /[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
+
+/** Every e-mail address in `text`, lower case. */
+export function emailsIn(text: string): string[] {
+  return (text.match(EMAIL) ?? []).map((e) => e.toLowerCase());
+}
+
+/** A dotted name whose last label has a letter (`5.32.0` is not one). */
+const DOTTED_NAME = /[a-z0-9-]\.[a-z0-9-]*[a-z][a-z0-9-]*/i;
+
+/** Whether `text` could name a domain at all (a host has dotted labels, an e-mail an `@`). */
+export function couldNameDomain(text: string): boolean {
+  return text.includes('@') || DOTTED_NAME.test(text);
+}
+
+/** `value` as an IP address (brackets and a zone dropped, lower case), or undefined. */
+export function asAddress(value: string): string | undefined {
+  const bare = value.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return isIP(bare) === 0 ? undefined : bare;
+}
+
+/** The first 8 hex digits of the SHA-256 of the parts: a short, stable part of an id. */
+export function shortHash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 8);
+}
+
+/** Longest value shown in a finding. */
+const MAX_SHOWN = 160;
+
+/** `text` cut to a readable length. */
+export function abbreviate(text: string): string {
+  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 3)}...`;
+}
+
+/** `a, b and c`, or `a, b, c and 7 more` when there are more than `max`. */
+export function listed(items: readonly string[], max: number = 4): string {
+  if (items.length <= 1) {
+    return items.join('');
+  }
+  if (items.length > max) {
+    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+  }
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Compare strings by code unit (locale-independent, so output is the same everywhere). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -170,7 +170,7 @@ export class MultiIngressBackend extends Construct {
     const sso = props.sso === undefined ? undefined : problems.capture(() => checkSso(props.sso!));
     const calling = props.calling === undefined ? undefined : problems.capture(() => checkCalling(props.calling!));
     const acknowledged = props.acknowledgedFindings ?? [];
-    if (!Array.isArray(acknowledged) || acknowledged.some((id) => typeof id !== 'string' || id.trim() === '')) {
+    if (!Array.isArray(acknowledged) || acknowledged.some((a) => typeof a !== 'string' || a.trim() === '')) {
       problems.add(`acknowledgedFindings ${quote(acknowledged)} is not valid: expected a list of finding ids from the unlinkability report`);
     }
     const tls = props.tls ?? IngressTls.ownCertificate();
@@ -188,7 +188,7 @@ export class MultiIngressBackend extends Construct {
     if (topology.additional.length > 0) {
       if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
         problems.add(
-          `release "wire-server" values set tags.federation: true, but federation cannot be combined with additional domains ` +
+          'release "wire-server" values set tags.federation: true, but federation cannot be combined with additional domains ' +
             `(${describeDomains(topology.additional.map((e) => e.domain.name))} besides the default ${quote(topology.defaultDomain.domain.name)}): ` +
             'the chart refuses federator.enabled on an additional ingress, and a federating backend announces one backend domain for all of them; ' +
             'disable federation or serve one domain',

@@ -1,8 +1,8 @@
 import { quote } from '../errors';
-import { domainsNamedIn } from '../values/merge';
 import { Located, SharedFacts } from './observe';
-import { abbreviate, byCodeUnit, listed, shortHash } from './text';
+import { abbreviate, byCodeUnit, listed, semicolonList, shortHash } from './text';
 import { AuditFinding, FindingSeverity, Observation, ObservationKind } from './types';
+import { domainsNamedIn } from '../values/merge';
 
 /** Everything the checks look at. */
 export interface AuditInput {
@@ -167,9 +167,9 @@ function sharedIdentifiers(observations: readonly Observation[]): Draft[] {
         check: `shared-${rule.kind}`,
         severity: FindingSeverity.ERROR,
         domains,
-        artefact: listed(artefacts, 3),
+        artefact: semicolonList(artefacts),
         value,
-        message: `${listed(domains)} show the same ${rule.noun} ${quote(value)} (${listed(artefacts, 3)})`,
+        message: `${listed(domains)} show the same ${rule.noun} ${quote(value)} (${semicolonList(artefacts)})`,
         reason: rule.reason,
         mitigation: rule.mitigation,
       });
@@ -229,7 +229,7 @@ function others(domains: readonly string[], except: string): string {
 }
 
 function located(values: readonly Located[]): string {
-  return listed(values.map((v) => `${v.path}: ${quote(v.value)}`), 3);
+  return semicolonList(values.map((v) => `${v.path}: ${quote(v.value)}`));
 }
 
 /** Calling is shared by every domain; an endpoint under one domain shows it to the others. */
@@ -325,7 +325,7 @@ function brigEmails(values: readonly Located[], domains: readonly string[], name
       message,
       reason: 'brig has no multi-ingress support: one set of URLs and one sender address for every domain',
       mitigation:
-        "point brig.config.externalUrls and emailSMS at hosts that name none of the served domains (e.g. a separate accounts domain) with a neutral sender, or accept that a user who receives such an e-mail sees that domain",
+        'point brig.config.externalUrls and emailSMS at hosts that name none of the served domains (e.g. a separate accounts domain) with a neutral sender, or accept that a user who receives such an e-mail sees that domain',
     },
   ];
 }

@@ -1,6 +1,6 @@
-import { Values, getPath } from '../values/merge';
 import { DomainObserver } from './observer';
 import { ObservationKind } from './types';
+import { Values, getPath } from '../values/merge';
 
 const CHART_NAME = 'nginx-ingress-services';
 /** Helm truncates full names to 63 characters. */

@@ -2,11 +2,11 @@ import { ApiObject, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
-import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
 import { observeIngressChart } from './ingress-chart';
 import { DomainObserver, ObservationCollector } from './observer';
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
+import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
 
 /** A value found in the emitted output, with where it was found. */
 export interface Located {
@@ -190,10 +190,17 @@ function objectName(json: any): string {
   return `${json?.kind ?? 'object'} ${ns ? `${ns}/` : ''}${json?.metadata?.name ?? ''}`;
 }
 
+/** Renderings of release values, computed once per values object (the audit runs several times per synthesis). */
+const renderings = new WeakMap<Values, { texts: Set<string>; canonical: string }>();
+
 /** A test for the values of a release as its release format renders them (observed as values instead). */
 function isRenderingOf(values: Values): (node: unknown) => boolean {
-  const texts = new Set([Yaml.stringify(values), JSON.stringify(values)]);
-  const canonical = canonicalJson(values);
+  let known = renderings.get(values);
+  if (known === undefined) {
+    known = { texts: new Set([Yaml.stringify(values), JSON.stringify(values)]), canonical: canonicalJson(values) };
+    renderings.set(values, known);
+  }
+  const { texts, canonical } = known;
   const size = Object.keys(values).length;
   return (node) =>
     (typeof node === 'string' && texts.has(node)) || (isPlainObject(node) && Object.keys(node).length === size && canonicalJson(node) === canonical);

@@ -1,6 +1,6 @@
-import { forEachString } from '../values/merge';
 import { couldNameDomain, emailsIn } from './text';
 import { Observation, ObservationKind } from './types';
+import { forEachString } from '../values/merge';
 
 /** How strings found in an artefact are scanned. */
 export interface TextOptions {

@@ -47,6 +47,12 @@ export function listed(items: readonly string[], max: number = 4): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** `a; b; c`, or `a; b; c; and 7 more` when there are more than `max` (for items that contain commas). */
+export function semicolonList(items: readonly string[], max: number = 3): string {
+  const shown = items.slice(0, max);
+  return items.length > max ? `${shown.join('; ')}; and ${items.length - max} more` : shown.join('; ');
+}
+
 /** Compare strings by code unit (locale-independent, so output is the same everywhere). */
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

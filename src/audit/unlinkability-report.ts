@@ -156,13 +156,13 @@ export class UnlinkabilityReport {
         lines.push(
           `### ${code(f.id)}${f.acknowledged ? ' (acknowledged)' : ''}`,
           '',
-          oneLine(f.message),
+          prose(f.message),
           '',
           `- domains: ${f.domains.length === 0 ? '-' : listed(f.domains.map(code), 6)}`,
-          `- artefact: ${oneLine(f.artefact)}${f.path === undefined ? '' : `, at ${code(f.path)}`}`,
+          `- artefact: ${prose(f.artefact)}${f.path === undefined ? '' : `, at ${code(f.path)}`}`,
           `- value: ${code(f.value)}`,
-          `- why: ${oneLine(f.reason)}`,
-          `- mitigation: ${oneLine(f.mitigation)}`,
+          `- why: ${prose(f.reason)}`,
+          `- mitigation: ${prose(f.mitigation)}`,
           '',
         );
       }
@@ -192,7 +192,7 @@ export class UnlinkabilityReport {
       }
       lines.push('| kind | value | artefact | path |', '|---|---|---|---|');
       for (const o of rows) {
-        lines.push(`| ${o.kind} | ${cell(code(o.value))} | ${cell(o.artefact)} | ${o.path === undefined ? '' : cell(code(o.path))} |`);
+        lines.push(`| ${o.kind} | ${cell(code(o.value))} | ${cell(prose(o.artefact))} | ${o.path === undefined ? '' : cell(code(o.path))} |`);
       }
     }
     return `${lines.join('\n')}\n`;
@@ -217,6 +217,11 @@ function code(value: string): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Prose: one line, `<` and `>` escaped so that `account.<domain>` is not read as HTML. */
+function prose(text: string): string {
+  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A table cell: `|` escaped. */

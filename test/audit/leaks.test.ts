@@ -170,3 +170,76 @@ test('every finding of a failed synthesis is in the report, as an error', () => 
   expect(report.passed).toBe(false);
   expect(report.findings.filter((f) => f.severity === FindingSeverity.ERROR)).toEqual(report.errors);
 });
+
+test('what per-domain constructs add is read generically: DNSEndpoint, Ingress, TLS Secret, Issuer, Service status', () => {
+  const addEdge = (backend: MultiIngressBackend, domain: string, address: string, extraHost?: string) => {
+    const scope = ingressOf(backend, domain);
+    new ApiObject(scope, 'dns', {
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: `edge-${domain}`, namespace: 'wire' },
+      spec: { endpoints: [{ dnsName: `*.${domain}`, recordType: 'A', targets: [address] }] },
+    });
+    new ApiObject(scope, 'ing', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `edge-${domain}`, namespace: 'wire' },
+      spec: { rules: [{ host: `edge.${domain}` }, ...(extraHost ? [{ host: extraHost }] : [])], tls: [{ hosts: [`edge.${domain}`], secretName: `edge-${domain}-tls` }] },
+    });
+    new ApiObject(scope, 'tls', { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: `edge-${domain}-tls`, namespace: 'wire' } });
+    new ApiObject(scope, 'issuer', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: `edge-${domain}` },
+      spec: { acme: { email: `hostmaster@${domain}` } },
+    });
+    new ApiObject(scope, 'svc', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `edge-${domain}`, namespace: 'wire', annotations: { 'metallb.universe.tf/loadBalancerIPs': address } },
+      spec: { type: 'LoadBalancer', externalIPs: [address] },
+      status: { loadBalancer: { ingress: [{ ip: address, hostname: `lb.${domain}` }] } },
+    });
+  };
+  const honest = passes(GUIDE, (backend) => {
+    addEdge(backend, 'red.example.com', '203.0.113.1');
+    addEdge(backend, 'blue.example.net', '203.0.113.2');
+  }).report;
+  const red = honest.observationsOf('red.example.com').filter((o) => o.kind !== 'text');
+  const values = (artefact: string) => red.filter((o) => o.artefact === artefact).map((o) => `${o.path}: ${o.kind} ${o.value}`);
+  expect(values('DNSEndpoint wire/edge-red.example.com')).toEqual([
+    'spec.endpoints[0].dnsName: host *.red.example.com',
+    'spec.endpoints[0].targets[0]: address 203.0.113.1',
+  ]);
+  expect(values('Ingress wire/edge-red.example.com')).toEqual([
+    'spec.rules[0].host: host edge.red.example.com',
+    'spec.tls[0].hosts[0]: host edge.red.example.com',
+    'spec.tls[0].secretName: certificate secret/wire/edge-red.example.com-tls',
+  ]);
+  expect(values('Secret wire/edge-red.example.com-tls')).toEqual(['metadata.name: certificate secret/wire/edge-red.example.com-tls']);
+  expect(values('ClusterIssuer edge-red.example.com')).toEqual([
+    'metadata.name: issuer clusterissuer/edge-red.example.com',
+    'spec.acme.email: email hostmaster@red.example.com',
+  ]);
+  expect(values('Service wire/edge-red.example.com')).toEqual([
+    'metadata.annotations["metallb.universe.tf/loadBalancerIPs"]: address 203.0.113.1',
+    'spec.externalIPs[0]: address 203.0.113.1',
+    'status.loadBalancer.ingress[0].hostname: host lb.red.example.com',
+    'status.loadBalancer.ingress[0].ip: address 203.0.113.1',
+  ]);
+
+  const { message } = fails(GUIDE, (backend) => {
+    addEdge(backend, 'red.example.com', '203.0.113.1', 'edge.blue.example.net');
+    addEdge(backend, 'blue.example.net', '203.0.113.1');
+  });
+  expect(message).toContain("red.example.com's Ingress wire/edge-red.example.com at spec.rules[1].host names blue.example.net");
+  expect(message).toContain('blue.example.net and red.example.com show the same address "203.0.113.1"');
+});
+
+test('a leak into many domains lists the first 20 error findings and counts the rest', () => {
+  const additionalDomains = Array.from({ length: 24 }, (_, i) => `d${i}.example.net`);
+  const { message, report } = fails({ defaultDomain: 'green.example.org', additionalDomains, ingressServicesValues: { note: 'see d0.example.net' } });
+  expect(report.errors).toHaveLength(24);
+  expect(message.split('\n').filter((l) => l.includes('unlinkability audit:'))).toHaveLength(21);
+  expect(message).toContain('... and 4 more error finding(s) (see audit() of the MultiIngressBackend)');
+});

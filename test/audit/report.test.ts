@@ -198,6 +198,31 @@ describe('calling', () => {
       'calling.sftUrl "http://sft.example" is not valid',
     );
     expect(() => new MultiIngressBackend(chart, 'd', { ...GUIDE, calling: { turnUris: ['turn:[2001:db8::1]:3478?transport=udp'] } })).not.toThrow();
+    expect(errorOf(() => new MultiIngressBackend(chart, 'e', { ...GUIDE, calling: { turnUris: ['turn:[192.0.2.1]:3478'] } }))).toContain('is not valid');
+  });
+});
+
+describe('own-certificate secretName', () => {
+  test('must give Secret names', () => {
+    expect(errorOf(() => IngressTls.ownCertificate({ secretName: 'TLS_{release}' }))).toContain(
+      'own-certificate TLS: secretName "TLS_{release}" is not valid: expected a Kubernetes Secret name',
+    );
+    // valid for the 15-character sample domain, too long for green.example.org
+    const long = `${'x'.repeat(237)}-{domain}`;
+    const chart = new Chart(new WireApp(), 'wire');
+    expect(errorOf(() => new MultiIngressBackend(chart, 'a', { ...GUIDE, tls: IngressTls.ownCertificate({ secretName: long }) }))).toContain(
+      'which is not a valid Kubernetes Secret name',
+    );
+  });
+
+  test('placeholders give one Secret per domain', () => {
+    const emitted = synth({ ...GUIDE, tls: IngressTls.ownCertificate({ secretName: 'tls-{domain}' }) });
+    expect(emitted.backend.expectedSecrets.map((s) => s.name)).toEqual([
+      'wire-server-secrets',
+      'tls-green.example.org',
+      'tls-red.example.com',
+      'tls-blue.example.net',
+    ]);
   });
 });
 

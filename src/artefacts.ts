@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps } from 'cdk8s';
+import { App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { quote } from './errors';
+import { toYamlDocuments } from './values/yaml';
 
 const ARTEFACT = Symbol.for('cdk8s-wire-multi-ingress.ArtefactFile');
 
@@ -120,17 +121,58 @@ export class Artefacts {
  * A cdk8s `App` that also writes the `ArtefactFile`s (edge-proxy
  * configurations, DNS records, values files, reports) below `outdir` after
  * the manifests. Validation runs before anything is written.
+ *
+ * With the default output (one file per chart), the manifests are written
+ * with the library's own YAML writer, which is several times faster than the
+ * general one at thousands of objects; the objects, their order and the file
+ * names are cdk8s' own. Other output types use cdk8s' synth unchanged.
  */
 export class WireApp extends App {
+  private readonly recordMetadata: boolean;
+
   public constructor(props: AppProps = {}) {
     super(props);
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
   /** Synthesize the manifests, then write the artefacts. */
   public synth(): void {
     Artefacts.of(this); // refuse clashing paths before anything is written
-    super.synth();
+    if (!this.fastPath()) {
+      super.synth();
+      Artefacts.write(this, this.outdir);
+      return;
+    }
+    // every chart is rendered (and the app validated) before the first file is written
+    const files = this.charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
+    fs.mkdirSync(this.outdir, { recursive: true });
+    for (const { name, text } of files) {
+      fs.writeFileSync(path.join(this.outdir, name), text, 'utf8');
+    }
     Artefacts.write(this, this.outdir);
+  }
+
+  /** All manifests as one YAML string, written the way `synth()` writes them. */
+  public synthYaml(): string {
+    if (!this.fastPath()) {
+      return super.synthYaml();
+    }
+    return toYamlDocuments(this.charts.flatMap((chart) => chart.toJson()));
+  }
+
+  /** One file per chart, no construct metadata, no chart depending on another (cdk8s would number the files). */
+  private fastPath(): boolean {
+    if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART || this.recordMetadata) {
+      return false;
+    }
+    const chartOf = (c: IConstruct): Chart | undefined => {
+      try {
+        return Chart.of(c);
+      } catch {
+        return undefined;
+      }
+    };
+    return this.charts.every((chart) => chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
   }
 }
 

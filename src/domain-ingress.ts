@@ -4,9 +4,9 @@ import { ChartSource, resolveIngressServicesChart } from './charts';
 import { WireDomain } from './domain';
 import { quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
-import { ExpectedSecret, SecretValuesReference } from './release/release-spec';
+import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
-import { isDnsSubdomain, resolveNamespace } from './settings';
+import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
 import { DomainEntry, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
@@ -96,6 +96,14 @@ export interface DomainIngressProps extends IngressReleaseOptions {
    * longer than 30 characters
    */
   readonly ingressName?: string;
+
+  /**
+   * Releases (by release name) this domain's release is installed after:
+   * Flux `dependsOn`, an Argo CD sync wave, the order of `deploy.sh`.
+   *
+   * @default - none (`MultiIngressBackend` sets `wire-server` and `webapp`)
+   */
+  readonly releaseDependsOn?: string[];
 }
 
 /** The key in the TLS values Secret of a domain (own-certificate mode). */
@@ -149,13 +157,24 @@ export class DomainIngress extends Construct {
     this.values = composeValues(plan, base.values);
     this.warnings = describeEdits(plan.chart, base.edits);
 
-    const rendered = (props.releaseFormat ?? ReleaseFormat.helmChart()).render(this, 'Release', {
+    const format = props.releaseFormat ?? ReleaseFormat.helmChart();
+    const dependsOn = props.releaseDependsOn;
+    if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string' && isDnsLabel(d) && d.length <= 53))) {
+      throw new Error(`releaseDependsOn ${quote(dependsOn)} is not valid: expected a list of Helm release names such as ["wire-server", "webapp"]`);
+    }
+    const spec: ReleaseSpec = {
       releaseName: entry.releaseName,
       ...chart,
       targetNamespace: namespace,
       values: this.values,
       secretValues: tlsSecretValues(tls, entry),
-    });
+      dependsOn: props.releaseDependsOn,
+    };
+    const problems = format.problems([spec]);
+    if (problems.length > 0) {
+      throw new Error(`Invalid ingress for ${quote(entry.domain.name)}: ${problems.join('; ')}`);
+    }
+    const rendered = format.render(this, 'Release', spec);
     this.releaseObjects = rendered.objects;
     this.expectedSecrets = rendered.expectedSecrets;
     if (!isManaged(scope)) {
@@ -165,7 +184,7 @@ export class DomainIngress extends Construct {
 }
 
 /** The TLS values Secret of one domain (own-certificate mode only). */
-function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesReference[] {
+export function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValuesReference[] {
   if (tls.mode !== TlsMode.OWN_CERTIFICATE) {
     return [];
   }

@@ -5,10 +5,10 @@ import { UnlinkabilityReport } from './audit/unlinkability-report';
 import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
-import { DomainIngress, IngressReleaseOptions, checkIngressValues } from './domain-ingress';
+import { DomainIngress, IngressReleaseOptions, checkIngressValues, tlsSecretValues } from './domain-ingress';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
-import { ExpectedSecret } from './release/release-spec';
+import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
 import { isDnsSubdomain, resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
@@ -117,6 +117,9 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
   readonly acknowledgedFindings?: string[];
 }
 
+/** The releases every ingress release is installed after (they create the Services it routes to). */
+const INGRESS_DEPENDS_ON = ['wire-server', 'webapp'];
+
 /** The key in the wire-server secrets Secret. */
 export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
 
@@ -188,10 +191,9 @@ export class MultiIngressBackend extends Construct {
     if (topology.additional.length > 0) {
       if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
         problems.add(
-          'release "wire-server" values set tags.federation: true, but federation cannot be combined with additional domains ' +
-            `(${describeDomains(topology.additional.map((e) => e.domain.name))} besides the default ${quote(topology.defaultDomain.domain.name)}): ` +
-            'the chart refuses federator.enabled on an additional ingress, and a federating backend announces one backend domain for all of them; ' +
-            'disable federation or serve one domain',
+          'wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together: ' +
+            `${describeAdditional(topology.additional.map((e) => quote(e.domain.name)))} besides the default ${quote(topology.defaultDomain.domain.name)} ` +
+            '(the chart refuses federator.enabled on an additional ingress); disable federation or serve one domain',
         );
       }
     }
@@ -227,11 +229,45 @@ export class MultiIngressBackend extends Construct {
     }
     problems.throwIfAny('Invalid multi-ingress configuration');
 
-    // --- the model is valid: build the output
+    // --- the model is valid: compute the releases, then ask the format whether it can deploy them
     const format = props.releaseFormat ?? ReleaseFormat.helmChart();
+    const wireServerValues = composeValues(wireServer, wireServerBase!.values);
+    const wireServerSpec: ReleaseSpec = {
+      releaseName: 'wire-server',
+      ...wireServerChart!,
+      targetNamespace: namespace!,
+      values: wireServerValues,
+      secretValues: [
+        {
+          secretName,
+          key: WIRE_SERVER_SECRETS_KEY,
+          description: "wire-server's secret values (the secrets.yaml of wire-server-deploy: zauth keys, database and SMTP passwords, ...)",
+        },
+      ],
+    };
+    const webappSpec: ReleaseSpec = {
+      releaseName: 'webapp',
+      ...webappChart!,
+      targetNamespace: namespace!,
+      values: webappValues!,
+      secretValues: [],
+    };
+    // every ingress release has the same chart and the same kind of secret values; formats check those, not values
+    const ingressSpecs: ReleaseSpec[] = topology.all.slice(0, 1).map((entry) => ({
+      releaseName: entry.releaseName,
+      ...ingressChart!,
+      targetNamespace: namespace!,
+      values: {},
+      secretValues: problems.capture(() => tlsSecretValues(tls, entry)) ?? [],
+      dependsOn: INGRESS_DEPENDS_ON,
+    }));
+    format.problems([wireServerSpec, webappSpec, ...ingressSpecs]).forEach((p) => problems.add(p));
+    problems.throwIfAny('Invalid multi-ingress configuration');
+
+    // --- everything is valid: build the output
     this.domains = topology.all.map((e) => e.domain);
     this.defaultDomain = topology.defaultDomain.domain;
-    this.wireServerValues = composeValues(wireServer, wireServerBase!.values);
+    this.wireServerValues = wireServerValues;
     this.webappValues = webappValues!;
     this.warnings = [
       ...describeEdits(wireServer.chart, wireServerBase!.edits),
@@ -240,26 +276,8 @@ export class MultiIngressBackend extends Construct {
     ];
     this.acknowledgedFindings = [...acknowledged];
 
-    const wireServerRelease = format.render(this, 'WireServer', {
-      releaseName: 'wire-server',
-      ...wireServerChart!,
-      targetNamespace: namespace!,
-      values: this.wireServerValues,
-      secretValues: [
-        {
-          secretName,
-          key: WIRE_SERVER_SECRETS_KEY,
-          description: "wire-server's secret values (the secrets.yaml of wire-server-deploy: zauth keys, database and SMTP passwords, ...)",
-        },
-      ],
-    });
-    const webappRelease = format.render(this, 'Webapp', {
-      releaseName: 'webapp',
-      ...webappChart!,
-      targetNamespace: namespace!,
-      values: this.webappValues,
-      secretValues: [],
-    });
+    const wireServerRelease = format.render(this, 'WireServer', wireServerSpec);
+    const webappRelease = format.render(this, 'Webapp', webappSpec);
     this.releaseObjects = [...wireServerRelease.objects, ...webappRelease.objects];
 
     markManaged(this);
@@ -276,6 +294,7 @@ export class MultiIngressBackend extends Construct {
           accountPages: props.accountPages,
           ingressServicesValues: ingressBase!.values,
           releaseFormat: format,
+          releaseDependsOn: INGRESS_DEPENDS_ON,
         }),
     );
     this.expectedSecrets = [
@@ -303,6 +322,7 @@ export class MultiIngressBackend extends Construct {
         ingresses: this.domainIngresses,
         wireServerValues: this.wireServerValues,
         sharedObjects: this.releaseObjects,
+        sharedValues: [this.wireServerValues, this.webappValues],
         isOwnFile: (file) => UnlinkabilityReportFile.isReportFile(file),
       },
       this.defaultDomain.name,
@@ -311,10 +331,13 @@ export class MultiIngressBackend extends Construct {
   }
 }
 
-/** `"a", "b" and 3 more` */
-function describeDomains(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map((n) => quote(n));
-  return names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.join(', ');
+/** `the additional domain "a"`, `the additional domains "a", "b" and 3 more` */
+function describeAdditional(quoted: readonly string[]): string {
+  if (quoted.length === 1) {
+    return `the additional domain ${quoted[0]} is served`;
+  }
+  const shown = quoted.length > 3 ? `${quoted.slice(0, 3).join(', ')} and ${quoted.length - 3} more` : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return `the additional domains ${shown} are served`;
 }
 
 function checkSso(sso: SsoOptions): SsoOptions {

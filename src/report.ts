@@ -20,7 +20,11 @@ export function isManaged(scope: Construct): boolean {
 
 /** One line describing a Secret the operator must create. */
 export function describeSecret(s: ExpectedSecret): string {
-  return `${s.namespace}/${s.name} with key ${s.key} for release ${s.releaseName}: ${s.description}`;
+  if (s.file !== undefined) {
+    const where = s.repository === undefined ? '' : ` in ${s.repository}`;
+    return `values file ${s.file}${where} for release ${s.releaseName}: ${s.description}`;
+  }
+  return `Secret ${s.namespace}/${s.name} with key ${s.key} for release ${s.releaseName}: ${s.description}`;
 }
 
 /**
@@ -45,7 +49,8 @@ export function reportAtSynth(scope: Construct, warnings: readonly string[], sec
       if (list.length > 0) {
         const shown = list.slice(0, LISTED_SECRETS).map((s) => `  - ${describeSecret(s)}`);
         const more = list.length > LISTED_SECRETS ? [`  - ... and ${list.length - LISTED_SECRETS} more (see expectedSecrets)`] : [];
-        console.warn([`${PREFIX} ${scope.node.path}: create these ${list.length} Secret(s) before the releases install:`, ...shown, ...more].join('\n'));
+        const what = list.every((s) => s.file === undefined) ? `create these ${list.length} Secret(s)` : `provide these ${list.length} secret values file(s)`;
+        console.warn([`${PREFIX} ${scope.node.path}: ${what} before the releases install:`, ...shown, ...more].join('\n'));
       }
       return [];
     },

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DomainIngress, IngressTls, MultiIngressBackend } from '../src';
-import { captureWarnings } from './util';
+import { captureWarnings, errorOf } from './util';
 
 function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
   const chart = Testing.chart();
@@ -100,4 +100,12 @@ test('bad input names the value', () => {
   expect(() => standalone({ domain: 'https://red.example.com' })).toThrow('domain "https://red.example.com" is not a valid DNS name: it has a scheme');
   expect(() => standalone({ domain: 'red.example.com', ingressName: 'Red' })).toThrow('ingress name "Red" for "red.example.com" is not valid');
   expect(() => standalone({ domain: 'red.example.com', ingressServicesChart: { version: '5.0.0' } })).toThrow('too old for multi-ingress');
+});
+
+test('releaseDependsOn must be release names', () => {
+  const chart = Testing.chart();
+  expect(errorOf(() => new DomainIngress(chart, 'red', { domain: 'red.example.com', releaseDependsOn: ['Wire Server'] }))).toBe(
+    'releaseDependsOn ["Wire Server"] is not valid: expected a list of Helm release names such as ["wire-server", "webapp"]',
+  );
+  expect(Testing.synth(chart)).toEqual([]);
 });

@@ -8,13 +8,7 @@ import {
   SamlContactType,
   WireCharts,
 } from '../src';
-import { captureWarnings, domains, errorOf, ingressReleases, release, synth, valuesOf } from './util';
-
-const GUIDE: MultiIngressBackendProps = {
-  defaultDomain: 'green.example.org',
-  additionalDomains: ['red.example.com', 'blue.example.net'],
-  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
-};
+import { GUIDE, captureWarnings, domains, errorOf, ingressReleases, release, synth, valuesOf } from './util';
 
 /** A fake PEM key for leak tests (not a real key). */
 const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');
@@ -209,7 +203,7 @@ describe("the operator's base values", () => {
 
 describe('federation cannot be combined with additional domains', () => {
   test('wire-server tags.federation', () => {
-    expect(refusedWith({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('tags.federation: true');
+    expect(refusedWith({ ...GUIDE, wireServerValues: { tags: { federation: true } } })).toContain('wire-server values set "tags.federation" to true');
     expect(() => synth({ defaultDomain: 'green.example.org', wireServerValues: { tags: { federation: true } } })).not.toThrow();
   });
   test('nginx-ingress-services federator.enabled', () => {

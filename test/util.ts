@@ -1,6 +1,15 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { MultiIngressBackend, MultiIngressBackendProps } from '../src';
+import { Artefacts, MultiIngressBackend, MultiIngressBackendProps, WireApp } from '../src';
+
+/** The guide's three domains with its short ingress names. */
+export const GUIDE: MultiIngressBackendProps = {
+  defaultDomain: 'green.example.org',
+  additionalDomains: ['red.example.com', 'blue.example.net'],
+  ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
+};
 
 /** A synthesized deployment, read back from the emitted manifests. */
 export interface Emitted {
@@ -12,17 +21,21 @@ export interface Emitted {
   readonly backend: MultiIngressBackend;
   /** What the library printed while synthesizing. */
   readonly printed: string[];
+  /** The artefact files (path -> content) WireApp would write next to the manifests. */
+  readonly files: { [path: string]: string };
 }
 
 /** Synthesize a MultiIngressBackend in a fresh app and return what was emitted. */
 export function synth(props: MultiIngressBackendProps): Emitted {
-  const app = Testing.app();
+  // a WireApp, so that `yaml` is the manifest as WireApp writes it
+  const app = new WireApp({ outdir: 'synth-out/test-unused' });
   const chart = new Chart(app, 'wire');
   const backend = new MultiIngressBackend(chart, 'backend', props);
   const output = captureWarnings();
   try {
     const objects = Testing.synth(chart);
-    return { objects, yaml: app.synthYaml(), backend, printed: output.lines() };
+    const files = Object.fromEntries(Artefacts.of(app).map((f) => [f.path, f.render()]));
+    return { objects, yaml: app.synthYaml(), backend, printed: output.lines(), files };
   } finally {
     output.restore();
   }
@@ -69,4 +82,30 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error');
+}
+
+/** A failure of `validateObjects`. */
+export interface SchemaFailure {
+  readonly index: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly error: string;
+}
+
+/**
+ * Validate objects against the upstream schemas (test/schemas/validate.mjs:
+ * @kubernetes-models packages for Flux, Argo CD and core kinds, the k3s
+ * HelmChart CRD's fields for HelmChart). Returns the failures.
+ */
+export function validateObjects(objects: any[]): SchemaFailure[] {
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'schemas', 'validate.mjs')], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`schema validation did not run: ${result.error?.message ?? result.stderr}`);
+  }
+  return JSON.parse(result.stdout);
 }

@@ -7,6 +7,7 @@ import { DomainObserver, ObservationCollector } from './observer';
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
+import { toYaml } from '../values/yaml';
 
 /** A value found in the emitted output, with where it was found. */
 export interface Located {
@@ -45,6 +46,8 @@ export interface AuditSubject {
   readonly wireServerValues: Values;
   /** Objects of the releases every domain shares by design (wire-server, webapp). */
   readonly sharedObjects: readonly ApiObject[];
+  /** Values of the releases every domain shares by design: files that render them are not per-domain. */
+  readonly sharedValues: readonly Values[];
   /** Files that are not audited (the audit's own report). */
   readonly isOwnFile: (file: ArtefactFile) => boolean;
 }
@@ -138,18 +141,26 @@ export function collect(subject: AuditSubject): Collected {
   }
 
   // every file written next to the manifests
+  // (a file that renders a release's values, e.g. the values-files format's, was observed as those values)
+  const valuesOf = new Map(subject.ingresses.map((di) => [di.domain.name, di.values]));
+  const sharedRenderings = subject.sharedValues.map(isRenderingOf);
   for (const file of subject.scope.node.root.node.findAll().filter(ArtefactFile.isArtefactFile)) {
     if (subject.isOwnFile(file)) {
       continue;
     }
+    const content = file.render();
     const domain = fileDomain(file.path, names) ?? (inScope(file) ? ownerOf(file) : undefined);
+    const own = domain === undefined ? undefined : valuesOf.get(domain);
+    if ((own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content))) {
+      continue;
+    }
     if (domain === undefined) {
       if (inScope(file)) {
         unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
       }
       continue;
     }
-    observeFile(observers.get(domain)!, file);
+    observeFile(observers.get(domain)!, file.path, content);
   }
 
   return {
@@ -197,7 +208,7 @@ const renderings = new WeakMap<Values, { texts: Set<string>; canonical: string }
 function isRenderingOf(values: Values): (node: unknown) => boolean {
   let known = renderings.get(values);
   if (known === undefined) {
-    known = { texts: new Set([Yaml.stringify(values), JSON.stringify(values)]), canonical: canonicalJson(values) };
+    known = { texts: new Set([toYaml(values), Yaml.stringify(values), JSON.stringify(values)]), canonical: canonicalJson(values) };
     renderings.set(values, known);
   }
   const { texts, canonical } = known;
@@ -298,29 +309,28 @@ const RECORD = /^(\S+)\s+(?:\d+\s+)?(?:IN\s+)?(?:\d+\s+)?(A|AAAA|CNAME)\s+(\S+)\
 const LISTEN = /^\s*(?:bind|listen)\s+(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):\d+/i;
 
 /** A file written next to the manifests, line by line. */
-function observeFile(o: DomainObserver, file: ArtefactFile): void {
-  const artefact = `file ${file.path}`;
-  file
-    .render()
+function observeFile(o: DomainObserver, path: string, content: string): void {
+  const artefact = `file ${path}`;
+  content
     .split('\n')
     .forEach((raw, i) => {
       const line = raw.trim();
-      const path = `line ${i + 1}`;
-      o.text(artefact, line, path, { emails: true });
+      const where = `line ${i + 1}`;
+      o.text(artefact, line, where, { emails: true });
       const record = RECORD.exec(line);
       if (record) {
         const target = record[3].replace(/\.$/, '').toLowerCase();
         const address = asAddress(target);
         if (record[2].toUpperCase() === 'CNAME') {
-          o.add(artefact, ObservationKind.HOST, target, path);
+          o.add(artefact, ObservationKind.HOST, target, where);
         } else if (address !== undefined) {
-          o.add(artefact, ObservationKind.ADDRESS, address, path);
+          o.add(artefact, ObservationKind.ADDRESS, address, where);
         }
       }
       const listen = LISTEN.exec(line);
       const address = listen ? asAddress(listen[1]) : undefined;
       if (address !== undefined) {
-        o.add(artefact, ObservationKind.ADDRESS, address, path);
+        o.add(artefact, ObservationKind.ADDRESS, address, where);
       }
     });
 }

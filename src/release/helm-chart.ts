@@ -1,9 +1,10 @@
-import { Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
+import { RELEASE_LABELS, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
+import { toYaml } from '../values/yaml';
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {
@@ -32,8 +33,6 @@ export interface HelmChartFormatOptions {
   readonly timeout?: string;
 }
 
-const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
-
 /** Renders releases as `helm.cattle.io/v1` `HelmChart` objects. */
 export class HelmChartRenderer {
   private readonly namespace: string;
@@ -46,10 +45,7 @@ export class HelmChartRenderer {
       throw new Error(`HelmChart namespace ${quote(this.namespace)} is not valid: expected a Kubernetes namespace name (lower-case DNS label)`);
     }
     this.createNamespace = options.createNamespace ?? true;
-    this.timeout = options.timeout ?? '15m0s';
-    if (!DURATION.test(this.timeout)) {
-      throw new Error(`HelmChart timeout ${quote(this.timeout)} is not valid: expected a duration such as "15m0s"`);
-    }
+    this.timeout = checkDuration('HelmChart timeout', options.timeout ?? '15m0s');
   }
 
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
@@ -57,19 +53,17 @@ export class HelmChartRenderer {
       metadata: {
         name: release.releaseName,
         namespace: this.namespace,
-        labels: {
-          'app.kubernetes.io/managed-by': 'cdk8s-wire-multi-ingress',
-          'app.kubernetes.io/part-of': 'wire',
-        },
+        labels: { ...RELEASE_LABELS },
       },
       spec: {
-        chart: release.chart,
-        repo: release.repository,
+        // the helm-controller takes an OCI chart as a full reference, without a repo
+        chart: isOciRepository(release.repository) ? ociChartReference(release.repository, release.chart) : release.chart,
+        repo: isOciRepository(release.repository) ? undefined : release.repository,
         version: release.version,
         targetNamespace: release.targetNamespace,
         createNamespace: this.createNamespace,
         timeout: this.timeout,
-        valuesContent: Yaml.stringify(release.values),
+        valuesContent: toYaml(release.values),
         valuesSecrets:
           release.secretValues.length === 0
             ? undefined

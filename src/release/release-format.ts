@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
+import { ArgoCdFormatOptions, ArgoCdRenderer } from './argocd';
+import { FluxFormatOptions, FluxRenderer } from './flux';
 import { HelmChartFormatOptions, HelmChartRenderer } from './helm-chart';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
+import { ValuesFilesFormatOptions, ValuesFilesRenderer } from './values-files';
 
 /** Turns a release spec into the Kubernetes objects that deploy it. */
 export interface IReleaseRenderer {
@@ -28,6 +31,37 @@ export class ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));
   }
 
+  /**
+   * Flux: one `helm.toolkit.fluxcd.io/v2` `HelmRelease` per release and one
+   * `source.toolkit.fluxcd.io/v1` `HelmRepository` per chart repository;
+   * secret values through `valuesFrom` Secrets; wire-server and webapp are
+   * `dependsOn` of the ingress releases.
+   */
+  public static flux(options: FluxFormatOptions = {}): ReleaseFormat {
+    return new ReleaseFormat('flux', new FluxRenderer(options));
+  }
+
+  /**
+   * Argo CD: one `argoproj.io/v1alpha1` `Application` per release, values in
+   * `helm.valuesObject`, sync waves that put wire-server and webapp before
+   * the ingress releases. Argo CD cannot read values from a Secret: releases
+   * with secret values read them from the git repository given as
+   * `secretValuesRepository`.
+   */
+  public static argoCd(options: ArgoCdFormatOptions = {}): ReleaseFormat {
+    return new ReleaseFormat('argocd', new ArgoCdRenderer(options));
+  }
+
+  /**
+   * Plain values files in the guide's layout (`values/wire-server/values.yaml`,
+   * `values/webapp/values.yaml`, `values/nginx-ingress-services/<name>-values.yaml`)
+   * and a `deploy.sh` with the `helm upgrade --install` commands in order,
+   * written by `WireApp`; no Kubernetes objects.
+   */
+  public static valuesFiles(options: ValuesFilesFormatOptions = {}): ReleaseFormat {
+    return new ReleaseFormat('values', new ValuesFilesRenderer(options));
+  }
+
   /** A release format of your own. */
   public static custom(name: string, renderer: IReleaseRenderer): ReleaseFormat {
     return new ReleaseFormat(name, renderer);
@@ -38,6 +72,16 @@ export class ReleaseFormat {
    * @param renderer what renders each release
    */
   private constructor(public readonly name: string, private readonly renderer: IReleaseRenderer) {}
+
+  /**
+   * Why the format cannot render these releases (for example Argo CD without
+   * a secrets repository for releases with secret values); empty when it can.
+   * The constructs ask before they create anything.
+   */
+  public problems(releases: ReleaseSpec[]): string[] {
+    const check = (this.renderer as { problems?: (r: ReleaseSpec[]) => string[] }).problems;
+    return typeof check === 'function' ? check.call(this.renderer, releases) : [];
+  }
 
   /** Render one release into `scope`. */
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {

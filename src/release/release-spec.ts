@@ -26,16 +26,48 @@ export interface ReleaseSpec {
   readonly values: { [key: string]: any };
   /** Secret values files the release reads, in order, after `values`. */
   readonly secretValues: SecretValuesReference[];
+
+  /**
+   * Releases (by release name) that must be installed before this one; the
+   * formats turn this into Flux `dependsOn`, Argo CD sync waves or the order
+   * of `deploy.sh`. Releases that are not rendered with the same format in
+   * the same chart are ignored.
+   *
+   * @default - none
+   */
+  readonly dependsOn?: string[];
 }
 
-/** A Secret the operator must create before the release can install. */
+/**
+ * Secret values the operator must provide before the release can install:
+ * a Kubernetes Secret (HelmChart, Flux) or a values file (Argo CD's secrets
+ * repository, `deploy.sh` of the values-files format).
+ */
 export interface ExpectedSecret {
-  /** Namespace of the Secret. */
-  readonly namespace: string;
-  /** Name of the Secret. */
+  /**
+   * Namespace of the Secret.
+   *
+   * @default - not a Secret: a values file, see `file`
+   */
+  readonly namespace?: string;
+  /** Name of the Secret (for a values file: the name it stands for). */
   readonly name: string;
   /** Key whose content is a Helm values file. */
   readonly key: string;
+  /**
+   * Path of the values file, for formats that read files instead of Secrets:
+   * relative to the output folder (values files) or inside `repository`
+   * (Argo CD).
+   *
+   * @default - a Secret, see `namespace`
+   */
+  readonly file?: string;
+  /**
+   * Git repository that holds `file` (Argo CD).
+   *
+   * @default - none
+   */
+  readonly repository?: string;
   /** Release that reads it. */
   readonly releaseName: string;
   /** What the values file must contain. */

@@ -120,8 +120,10 @@ test('a certificate covering two domains: a cert-manager Certificate with both h
 test('federation enabled (the chart refuses it): a clear error before any object is created', () => {
   const chart = Testing.chart();
   const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...GUIDE, wireServerValues: { tags: { federation: true } } }));
-  expect(message).toContain('release "wire-server" values set tags.federation: true, but federation cannot be combined with additional domains');
-  expect(message).toContain('"red.example.com", "blue.example.net" besides the default "green.example.org"');
+  expect(message).toContain(
+    'wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together: ' +
+      'the additional domains "red.example.com" and "blue.example.net" are served besides the default "green.example.org"',
+  );
   expect(Testing.synth(chart)).toEqual([]);
 
   const ingress = errorOf(() => new MultiIngressBackend(Testing.chart(), 'backend', { ...GUIDE, ingressServicesValues: { federator: { enabled: true } } }));

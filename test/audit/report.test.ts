@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
-import { FindingSeverity, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind, UnlinkabilityReport, WireApp } from '../../src';
+import { FindingSeverity, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind, ReleaseFormat, UnlinkabilityReport, WireApp } from '../../src';
 import { captureWarnings, errorOf, valuesOf, synth } from '../util';
 import { GUIDE, deployment, fails, passes } from './helpers';
 
@@ -255,4 +255,32 @@ test('the audit adds files, not Kubernetes objects', () => {
     'HelmChart/nginx-ingress-services-red',
     'HelmChart/nginx-ingress-services-blue',
   ]);
+});
+
+describe('every release format', () => {
+  const formats: Array<[string, () => ReleaseFormat]> = [
+    ['flux', () => ReleaseFormat.flux()],
+    ['argocd', () => ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: 'https://git.example.org/ops/wire-secrets.git' } })],
+    ['values files', () => ReleaseFormat.valuesFiles()],
+  ];
+
+  test.each(formats)('%s: the same findings as HelmChart, and what renders the values is not observed twice', (_name, format) => {
+    const helmChart = passes(GUIDE).report;
+    const { report } = passes({ ...GUIDE, releaseFormat: format() });
+    // (the Secrets differ only in namespace: each format reads them from its own)
+    expect(report.findings.map((f) => [f.id, f.severity])).toEqual(helmChart.findings.map((f) => [f.id, f.severity]));
+    const outsideReleases = (r: UnlinkabilityReport) =>
+      r.observations.filter((o) => !/^(HelmChart|HelmRelease|Application|file|TLS values Secret) /.test(o.artefact));
+    expect(outsideReleases(report)).toEqual(outsideReleases(helmChart));
+    // what the format renders from the values is observed as the values, once
+    expect(report.observations.filter((o) => /^(HelmRelease|Application|file) /.test(o.artefact) && o.value.includes('nginz-https.'))).toEqual([]);
+  });
+
+  test('a leak in the base values is found the same way in every format', () => {
+    const leak = { ...GUIDE, ingressServicesValues: { service: { s3: { serviceName: 'minio.red.example.com' } } } };
+    const ids = fails(leak).report.errors.map((f) => f.id);
+    for (const [, format] of formats) {
+      expect(fails({ ...leak, releaseFormat: format() }).report.errors.map((f) => f.id)).toEqual(ids);
+    }
+  });
 });

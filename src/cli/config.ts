@@ -1,0 +1,427 @@
+/**
+ * The command line's configuration file: YAML or JSON, checked against the
+ * JSON Schema shipped in the package (`schema/multi-ingress.schema.json`),
+ * turned into `MultiIngressBackendProps`. Every error names the file, the
+ * line and the key, and says what was expected.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { quote } from '../errors';
+import { MultiIngressBackendProps } from '../multi-ingress-backend';
+import { ReleaseFormat } from '../release/release-format';
+import { IssuerKind, IngressTls } from '../tls';
+
+/** The formats the command line knows, by the name used in the config and `--format`. */
+export const FORMAT_NAMES = ['helmchart', 'flux', 'argocd', 'values'];
+
+/** Invalid input: the message is for the operator, one problem per line. */
+export class ConfigError extends Error {
+  public constructor(public readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** A configuration file that was read and parsed. */
+export interface LoadedConfig {
+  /** The file, as given. */
+  readonly file: string;
+  /** The parsed document, for finding where a value is. */
+  readonly document: Document;
+  readonly lines: LineCounter;
+  /** The configuration as plain data. */
+  readonly data: { [key: string]: any };
+}
+
+let validator: ValidateFunction | undefined;
+
+/** The JSON Schema of the configuration file, as shipped in the package. */
+export function schemaPath(): string {
+  // src/cli -> schema (ts-node) and lib/cli -> schema (compiled) are both two levels up
+  return path.join(__dirname, '..', '..', 'schema', 'multi-ingress.schema.json');
+}
+
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(fs.readFileSync(schemaPath(), 'utf8'));
+    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  }
+  return validator;
+}
+
+/** Read, decode and parse a configuration file; check it against the schema. */
+export function loadConfig(file: string): LoadedConfig {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new ConfigError([`${file}: cannot read the configuration file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
+  const { document, lines, data } = parseYamlFile(file, bytes, 'a mapping with at least defaultDomain');
+  const loaded: LoadedConfig = { file, document, lines, data };
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    throw new ConfigError(schemaProblems(loaded, validate.errors ?? []));
+  }
+  return loaded;
+}
+
+/** Decode UTF-8 strictly and parse YAML (JSON is YAML too), with line numbers. */
+function parseYamlFile(file: string, bytes: Buffer, expected: string): { document: Document; lines: LineCounter; data: any } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw new ConfigError([`${file}:${line}: the file is not valid UTF-8 (byte ${at}): expected a YAML or JSON file in UTF-8`]);
+  }
+  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
+    throw new ConfigError([`${file}: the file is empty: expected ${expected}`]);
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+  }
+  if (/\.json$/i.test(file)) {
+    // a .json file must be JSON (YAML would also take trailing commas, comments, ...)
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const at = /position (\d+)/.exec((e as Error).message);
+      const line = at ? text.slice(0, Number(at[1])).split('\n').length : 1;
+      throw new ConfigError([`${file}:${line}: not valid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`]);
+    }
+  }
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
+  if (document.errors.length > 0) {
+    const e = document.errors[0];
+    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const hint = /IMPLICIT_KEY|BAD_INDENT|INDENT/.test(e.code) ? ' (check the indentation of this line and the next ones)' : '';
+    throw new ConfigError([`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML: ${message}${hint}`]);
+  }
+  const data = document.toJS({ maxAliasCount: 100 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
+  }
+  return { document, lines, data };
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, i + 1));
+    } catch {
+      // an incomplete sequence at the end is not yet invalid: look one byte further
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.min(bytes.length, i + 4)));
+      } catch {
+        return i;
+      }
+    }
+  }
+  return bytes.length;
+}
+
+/** The line of the node at `keys` (a key's own line for a map entry), or of its nearest parent. */
+export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLine = false): number {
+  let node: unknown = config.document.contents;
+  let line = 1;
+  for (const key of keys) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      line = lineAt(config, pair.key) ?? line;
+      node = pair.value;
+      if (keyLine && key === keys[keys.length - 1]) return line;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+    } else {
+      break;
+    }
+    line = lineAt(config, node) ?? line;
+  }
+  return line;
+}
+
+function lineAt(config: LoadedConfig, node: unknown): number | undefined {
+  return isNode(node) && node.range ? config.lines.linePos(node.range[0]).line : undefined;
+}
+
+/** `additionalDomains[2]`, `tls.mode` */
+export function keyPath(keys: Array<string | number>): string {
+  return keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${quote(value)}`;
+  return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
+}
+
+const TYPE_NAMES: { [type: string]: string } = {
+  string: 'a string',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  object: 'a mapping',
+  array: 'a list',
+};
+
+/** Turn the schema validator's errors into the operator's words, sorted by line. */
+function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
+  const out: Array<{ line: number; text: string }> = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const keys = keysOf(config.data, e.instancePath);
+    const value = e.data;
+    let where = keys;
+    let text: string | undefined;
+    switch (e.keyword) {
+      case 'type':
+        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}`;
+        break;
+      case 'required':
+        text = `the key ${quote((e.params as any).missingProperty)} is missing`;
+        break;
+      case 'additionalProperties': {
+        const name = (e.params as any).additionalProperty;
+        where = [...keys, name];
+        const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+        text = `unknown key: expected one of ${allowed.join(', ')}`;
+        break;
+      }
+      case 'propertyNames': {
+        const name = (e.params as any).propertyName;
+        where = [...keys, name];
+        text = `this key does not apply here${contextOf(config.data, keys)}`;
+        break;
+      }
+      case 'enum': {
+        if ((e as any).propertyName !== undefined) continue; // reported by propertyNames
+        text = `expected one of ${((e.params as any).allowedValues as unknown[]).map((v) => quote(v)).join(', ')}, got ${describe(value)}`;
+        break;
+      }
+      case 'minLength':
+        text = 'expected a non-empty string';
+        break;
+      case 'if':
+        continue;
+      default:
+        text = e.message ?? 'not valid';
+    }
+    const key = `${keyPath(where)}|${text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const line = lineOf(config, where, e.keyword === 'additionalProperties' || e.keyword === 'propertyNames');
+    out.push({ line, text: `${config.file}:${line}: ${keyPath(where)}: ${text}` });
+  }
+  out.sort((a, b) => a.line - b.line || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return out.map((o) => o.text);
+}
+
+/** The keys of a JSON pointer, list indexes as numbers. */
+function keysOf(data: any, pointer: string): Array<string | number> {
+  const keys: Array<string | number> = [];
+  let node = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = Array.isArray(node) ? Number(k) : k;
+    keys.push(key);
+    node = node?.[key];
+  }
+  return keys;
+}
+
+function contextOf(data: any, keys: Array<string | number>): string {
+  const parent = keys.reduce((n: any, k) => n?.[k], data);
+  if (keys[keys.length - 1] === 'format' && typeof parent?.type === 'string') return ` (format type ${quote(parent.type)})`;
+  if (keys[keys.length - 1] === 'tls' && typeof parent?.mode === 'string') return ` (tls mode ${quote(parent.mode)})`;
+  return '';
+}
+
+/** Options the command line sets on top of the file. */
+export interface ConfigOverrides {
+  /** `--format` */
+  readonly format?: string;
+}
+
+/**
+ * Turn a checked configuration into constructor props. Values files are read
+ * relative to the configuration file.
+ */
+export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): MultiIngressBackendProps {
+  const d = config.data;
+  const problems: string[] = [];
+  const at = (keys: Array<string | number>, text: string) => problems.push(`${config.file}:${lineOf(config, keys)}: ${keyPath(keys)}: ${text}`);
+
+  const values = (inline: string, fileKey: string): { [key: string]: any } | undefined => {
+    if (d[inline] !== undefined && d[fileKey] !== undefined) {
+      at([fileKey], `give either ${inline} or ${fileKey}, not both`);
+      return undefined;
+    }
+    if (d[fileKey] === undefined) {
+      return d[inline];
+    }
+    const target = path.resolve(path.dirname(config.file), d[fileKey]);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(target);
+    } catch (e) {
+      at([fileKey], `cannot read ${quote(d[fileKey])} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a Helm values file, relative to ${config.file}`);
+      return undefined;
+    }
+    try {
+      return parseYamlFile(target, bytes, 'a Helm values file (a mapping)').data;
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        e.problems.forEach((p) => at([fileKey], p));
+        return undefined;
+      }
+      throw e;
+    }
+  };
+
+  const formatConfig = { ...(d.format ?? { type: 'helmchart' }) };
+  if (overrides.format !== undefined) {
+    if (d.format !== undefined && d.format.type !== overrides.format && Object.keys(d.format).length > 1) {
+      at(['format'], `--format ${overrides.format} conflicts with the options of format type ${quote(d.format.type)} in the file; drop --format or change format.type`);
+    }
+    formatConfig.type = overrides.format;
+  }
+  const props: MultiIngressBackendProps = {
+    defaultDomain: d.defaultDomain,
+    additionalDomains: d.additionalDomains,
+    ingressNames: d.ingressNames,
+    namespace: d.namespace,
+    wireServerChart: d.wireServerChart,
+    webappChart: d.webappChart,
+    ingressServicesChart: d.ingressServicesChart,
+    wireServerValues: values('wireServerValues', 'wireServerValuesFile'),
+    webappValues: values('webappValues', 'webappValuesFile'),
+    ingressServicesValues: values('ingressServicesValues', 'ingressServicesValuesFile'),
+    wireServerSecretName: d.wireServerSecretName,
+    teamSettings: d.teamSettings,
+    accountPages: d.accountPages,
+    sso: d.sso,
+    calling: d.calling,
+    acknowledgedFindings: d.acknowledgedFindings,
+    tls: capture(at, ['tls'], () => tlsOf(d.tls)),
+    releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return props;
+}
+
+function capture<T>(at: (keys: string[], text: string) => void, keys: string[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    at(keys, (e as Error).message);
+    return undefined;
+  }
+}
+
+function tlsOf(tls: any): IngressTls | undefined {
+  if (tls === undefined) return undefined;
+  if (tls.mode === 'own-certificate') return IngressTls.ownCertificate({ secretName: tls.secretName });
+  return IngressTls.certManager({
+    certmasterEmail: tls.certmasterEmail,
+    issuerKind: tls.issuerKind === undefined ? undefined : (tls.issuerKind as IssuerKind),
+    issuerName: tls.issuerName,
+    staging: tls.staging,
+  });
+}
+
+function formatOf(f: any): ReleaseFormat {
+  const { type, ...options } = f;
+  switch (type) {
+    case 'helmchart':
+      return ReleaseFormat.helmChart(options);
+    case 'flux':
+      return ReleaseFormat.flux(options);
+    case 'argocd':
+      return ReleaseFormat.argoCd(options);
+    case 'values':
+      return ReleaseFormat.valuesFiles(options);
+    default:
+      throw new Error(`format ${quote(type)} is not known: expected one of ${FORMAT_NAMES.join(', ')}`);
+  }
+}
+
+/** Problems that name a place without quoting a value of the file: where to point. */
+const PLACES: Array<[RegExp, (m: RegExpExecArray) => Array<string | number>]> = [
+  [/^additional domain #(\d+) /, (m) => ['additionalDomains', Number(m[1]) - 1]],
+  [/^default domain /, () => ['defaultDomain']],
+  [/ingress name/, () => ['ingressNames']],
+  [/Argo CD|Flux|HelmChart|values-files/, () => ['format']],
+  [/certmasterEmail|cert-manager/, () => ['tls']],
+  [/^wire-server values/, () => ['wireServerValues']],
+  [/^webapp values/, () => ['webappValues']],
+  [/^nginx-ingress-services values/, () => ['ingressServicesValues']],
+];
+
+/**
+ * Where a problem reported by the constructs comes from, as `file:line: key: `:
+ * the place its wording names, else the first quoted value of the message
+ * that occurs in the file (a value, a key, or a dotted key path).
+ */
+export function locate(config: LoadedConfig, problem: string): string {
+  const at = (keys: Array<string | number>) => `${config.file}:${lineOf(config, keys)}: ${keyPath(keys)}: `;
+  let scope: Array<string | number> = [];
+  for (const [pattern, place] of PLACES) {
+    const m = pattern.exec(problem);
+    if (m) {
+      scope = place(m);
+      break;
+    }
+  }
+  const scopeNode = scope.length === 0 ? config.document.contents : config.document.getIn(scope, true);
+  if (scope.length > 0 && scopeNode === undefined) {
+    scope = [];
+  }
+  for (const m of problem.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    let value: string;
+    try {
+      value = JSON.parse(m[0]);
+    } catch {
+      continue;
+    }
+    const found = findScalar(scope.length === 0 ? config.document.contents : scopeNode, value, scope);
+    if (found) {
+      return at(found);
+    }
+  }
+  return scope.length > 0 ? at(scope) : `${config.file}: `;
+}
+
+function findScalar(node: unknown, value: string, keys: Array<string | number>): Array<string | number> | undefined {
+  if (isScalar(node)) {
+    return String(node.value) === value ? keys : undefined;
+  }
+  if (isMap(node)) {
+    for (const p of node.items) {
+      const k = isScalar(p.key) ? String(p.key.value) : undefined;
+      if (k === undefined) continue;
+      const here = [...keys, k];
+      // a key, or a dotted path of keys below a top-level key ("tags.federation")
+      if (k === value || (value.includes('.') && here.slice(1).join('.') === value)) {
+        return here;
+      }
+      const found = findScalar(p.value, value, here);
+      if (found) return found;
+    }
+  }
+  if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const found = findScalar(node.items[i], value, [...keys, i]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

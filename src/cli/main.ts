@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+/**
+ * cdk8s-wire-multi-ingress: the command line for pipelines.
+ *
+ *   synth     --config FILE --out DIR [--format F]   write manifests and files
+ *   validate  --config FILE [--format F]             check only, write nothing
+ *   init      [--config FILE] [--force]              write an example config
+ *
+ * Exit codes: 0 ok, 1 invalid input, 2 usage.
+ */
+import * as fs from 'fs';
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ConfigError, FORMAT_NAMES, LoadedConfig, loadConfig, locate, schemaPath, toProps } from './config';
+import { EXAMPLE_CONFIG } from './example';
+import { OutputError, stagingPathFor, writeAtomically } from './output';
+import { WireApp } from '../artefacts';
+import { MultiIngressBackend, MultiIngressBackendProps } from '../multi-ingress-backend';
+
+const NAME = 'cdk8s-wire-multi-ingress';
+
+export const HELP = `Usage: ${NAME} <command> [options]
+
+Turns one list of DNS domains into a complete multi-ingress Wire deployment.
+
+Commands:
+  synth      check the configuration, then write the manifests and files to --out
+  validate   check the configuration and everything it would write; write nothing
+  init       write a commented example configuration (the guide's three domains)
+
+Options:
+  --config FILE   the configuration, YAML or JSON (synth, validate: required;
+                  init: where to write it, default multi-ingress.yaml, - for stdout)
+  --out DIR       synth: the output folder. It is replaced as a whole, and only
+                  when everything succeeded; an existing folder must be empty or
+                  written by an earlier synth
+  --format F      release format, overriding format.type of the file:
+                  ${FORMAT_NAMES.join(', ')}
+  --force         init: overwrite an existing file
+  --quiet         print nothing but errors and warnings
+  --help, -h      this text
+  --version       the version
+
+Exit codes: 0 ok, 1 invalid input (each problem names the file, line and key),
+2 usage (unknown command or flag, missing --config/--out, unusable --out).
+
+The configuration's JSON Schema: ${'<package>/schema/multi-ingress.schema.json'}
+`;
+
+/** A usage error: exit code 2. */
+class UsageError extends Error {}
+
+interface Args {
+  readonly command?: string;
+  readonly config?: string;
+  readonly out?: string;
+  readonly format?: string;
+  readonly force: boolean;
+  readonly quiet: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    switch (flag) {
+      case '--config':
+      case '--out':
+      case '--format': {
+        const value = inline ?? argv[++i];
+        if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+          throw new UsageError(`${flag} needs a value`);
+        }
+        args[flag.slice(2)] = value;
+        break;
+      }
+      case '--force':
+      case '--quiet':
+      case '--help':
+      case '--version':
+        args[flag.slice(2)] = true;
+        break;
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') {
+          throw new UsageError(`unknown option ${arg}`);
+        }
+        positional.push(arg);
+    }
+  }
+  if (positional.length > 1) {
+    throw new UsageError(`one command expected, got ${positional.join(' ')}`);
+  }
+  return { ...args, command: positional[0] } as Args;
+}
+
+/** The deployment the command line builds: the same as `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`. */
+export function buildApp(props: MultiIngressBackendProps, outdir: string): WireApp {
+  const app = new WireApp({ outdir });
+  new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props);
+  return app;
+}
+
+/** Run every validation of the app (what synth would run) without writing. */
+function validateApp(app: IConstruct): string[] {
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(e);
+  }
+  return errors;
+}
+
+/** Build and check the deployment; every problem located in the config file. */
+function prepare(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
+  const props = toProps(config, { format });
+  let app: WireApp;
+  try {
+    app = buildApp(props, outdir);
+  } catch (e) {
+    const listed = (e as { problems?: unknown }).problems;
+    const problems = Array.isArray(listed) ? listed.map(String) : [(e as Error).message];
+    throw new ConfigError(problems.map((p) => `${locate(config, p)}${p}`));
+  }
+  const errors = validateApp(app);
+  if (errors.length > 0) {
+    throw new ConfigError(errors.map((p) => `${locate(config, p)}${p}`));
+  }
+  return app;
+}
+
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(require.resolve('../../package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Run the command line; returns the exit code. */
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err(`${NAME}: ${(e as Error).message}\nRun ${NAME} --help for the options.\n`);
+    return 2;
+  }
+  if (args.help) {
+    out(HELP.replace('<package>', schemaPath().replace(/\/schema\/multi-ingress\.schema\.json$/, '')));
+    return 0;
+  }
+  if (args.version) {
+    out(`${version()}\n`);
+    return 0;
+  }
+  try {
+    if (args.format !== undefined && !FORMAT_NAMES.includes(args.format)) {
+      throw new UsageError(`--format ${args.format} is not known: expected one of ${FORMAT_NAMES.join(', ')}`);
+    }
+    switch (args.command) {
+      case 'synth': {
+        if (!args.config) throw new UsageError('synth needs --config FILE');
+        if (!args.out) throw new UsageError('synth needs --out DIR');
+        const config = loadConfig(args.config);
+        const staging = stagingPathFor(args.out);
+        const app = prepare(config, args.format, staging);
+        let files = 0;
+        writeAtomically(args.out, staging, () => {
+          app.synth();
+          files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+        });
+        if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
+        return 0;
+      }
+      case 'validate': {
+        if (!args.config) throw new UsageError('validate needs --config FILE');
+        if (args.out) throw new UsageError('validate writes nothing: drop --out');
+        const config = loadConfig(args.config);
+        prepare(config, args.format, stagingPathFor('validate-only'));
+        if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);
+        return 0;
+      }
+      case 'init': {
+        const target = args.config ?? 'multi-ingress.yaml';
+        if (target === '-') {
+          out(EXAMPLE_CONFIG);
+          return 0;
+        }
+        if (fs.existsSync(target) && !args.force) {
+          throw new UsageError(`${target} exists: use --force to overwrite it, or --config - to print the example`);
+        }
+        fs.writeFileSync(target, EXAMPLE_CONFIG);
+        if (!args.quiet) out(`${NAME}: wrote ${target}; edit it, then run: ${NAME} validate --config ${target}\n`);
+        return 0;
+      }
+      case undefined:
+        throw new UsageError('a command is needed: synth, validate or init');
+      default:
+        throw new UsageError(`unknown command ${args.command}: expected synth, validate or init`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`${NAME}: invalid input, nothing was written:\n${e.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof OutputError) {
+      err(`${NAME}: ${e.message}\nRun ${NAME} --help for the options.\n`);
+      return 2;
+    }
+    // not the input: a file system or internal error; the previous output is untouched
+    err(`${NAME}: failed, the previous output is untouched: ${(e as Error).message}\n`);
+    if (process.env.CDK8S_WIRE_DEBUG) err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

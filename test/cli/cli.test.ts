@@ -1,0 +1,292 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { BAD_CONFIGS } from './corpus';
+import { DomainIngress, IngressTls, MultiIngressBackend, ReleaseFormat, WireApp, WireDomain } from '../../src';
+import { EXAMPLE_CONFIG } from '../../src/cli/example';
+import { HELP, main } from '../../src/cli/main';
+import { MARKER, stagingPathFor, writeAtomically } from '../../src/cli/output';
+import { GUIDE, errorOf } from '../util';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+}
+
+/** Every file below `dir`, relative, with its content. */
+function tree(dir: string): { [file: string]: string } {
+  if (!fs.existsSync(dir)) return {};
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return Object.fromEntries(files.map((f) => [f.split(path.sep).join('/'), fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+/** Run the command line in this process; what it printed and its exit code. */
+function run(...argv: string[]): { code: number; out: string; err: string; warned: string } {
+  let out = '';
+  let err = '';
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    const code = main(argv, (s) => (out += s), (s) => (err += s));
+    return { code, out, err, warned: warn.mock.calls.map((c) => c.join(' ')).join('\n') };
+  } finally {
+    warn.mockRestore();
+  }
+}
+
+function writeConfig(dir: string, text: string, name = 'multi-ingress.yaml'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('bad configuration files: the exact error, exit code 1, nothing written', () => {
+  test('the corpus has at least 40 entries with distinct names', () => {
+    expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(BAD_CONFIGS.map((c) => c.name)).size).toBe(BAD_CONFIGS.length);
+  });
+
+  test.each(BAD_CONFIGS.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const dir = tempDir();
+    const file = path.join(dir, c.json ? 'multi-ingress.json' : 'multi-ingress.yaml');
+    fs.writeFileSync(file, c.content);
+    for (const [name, text] of Object.entries(c.extra ?? {})) fs.writeFileSync(path.join(dir, name), text);
+    const before = tree(dir);
+    const out = path.join(dir, 'out');
+    const result = run('synth', '--config', file, '--out', out, ...(c.flags ?? []));
+    const expected = c.expected.map((line) => `  ${line.split('{file}').join(file).split('{dir}').join(dir)}`);
+    expect(result.err).toBe(['cdk8s-wire-multi-ingress: invalid input, nothing was written:', ...expected, ''].join('\n'));
+    expect(result.code).toBe(1);
+    expect(tree(dir)).toEqual(before); // no output, no staging folder left behind
+    // validate reports the same and writes nothing either
+    const validated = run('validate', '--config', file, ...(c.flags ?? []));
+    expect(validated.code).toBe(1);
+    expect(validated.err).toBe(result.err);
+    expect(tree(dir)).toEqual(before);
+  });
+
+  test('a failed run leaves the previous output untouched', () => {
+    const dir = tempDir();
+    const good = writeConfig(dir, EXAMPLE_CONFIG, 'good.yaml');
+    const bad = writeConfig(dir, 'defaultDomain: green..example.org\n', 'bad.yaml');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', good, '--out', out).code).toBe(0);
+    const previous = tree(out);
+    expect(Object.keys(previous)).toEqual([MARKER, 'audit/unlinkability.json', 'audit/unlinkability.md', 'wire.k8s.yaml']);
+    expect(run('synth', '--config', bad, '--out', out).code).toBe(1);
+    expect(tree(out)).toEqual(previous);
+    expect(fs.readdirSync(dir).sort()).toEqual(['bad.yaml', 'good.yaml', 'out']);
+  });
+});
+
+describe('bad API calls: the exact error', () => {
+  const cases: Array<[string, () => unknown, string]> = [
+    ['props that are not an object', () => new MultiIngressBackend(Testing.chart(), 'b', null as any), 'MultiIngressBackend props null are not valid: expected an object with at least defaultDomain'],
+    [
+      'additionalDomains as a string',
+      () => new MultiIngressBackend(Testing.chart(), 'b', { defaultDomain: 'green.example.org', additionalDomains: 'red.example.com' as any }),
+      'Invalid multi-ingress configuration: additionalDomains "red.example.com" is not valid: expected a list of domains',
+    ],
+    ['Flux retries not whole', () => ReleaseFormat.flux({ retries: 1.5 }), 'Flux retries 1.5 is not valid: expected a whole number from 0 to 100'],
+    [
+      'an empty ACME e-mail',
+      () => IngressTls.certManager({ certmasterEmail: '' }),
+      'cert-manager TLS: certmasterEmail "" is not valid: expected an e-mail address such as "hostmaster@{domain}" (Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
+    ],
+    ['an empty domain', () => WireDomain.parse(''), 'domain "" is not a valid DNS name: it is empty; expected a name such as "red.example.com"'],
+    [
+      'a standalone ingress with a bad name',
+      () => new DomainIngress(Testing.chart(), 'd', { domain: 'red.example.com', ingressName: '-red' }),
+      'ingress name "-red" for "red.example.com" is not valid: expected 1-30 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "nginx-ingress-services-<name>", at most 53 characters)',
+    ],
+  ];
+  test.each(cases)('%s', (_, call, message) => {
+    expect(errorOf(call)).toBe(message);
+  });
+});
+
+describe('usage errors: exit code 2', () => {
+  test.each([
+    [[], 'a command is needed: synth, validate or init'],
+    [['deploy'], 'unknown command deploy: expected synth, validate or init'],
+    [['synth', '--out', 'x'], 'synth needs --config FILE'],
+    [['synth', '--config', 'x.yaml'], 'synth needs --out DIR'],
+    [['synth', '--config'], '--config needs a value'],
+    [['validate', '--config', 'x.yaml', '--verbose'], 'unknown option --verbose'],
+    [['synth', '--config', 'x.yaml', '--out', 'o', '--format', 'kustomize'], '--format kustomize is not known: expected one of helmchart, flux, argocd, values'],
+    [['validate', '--config', 'x.yaml', '--out', 'o'], 'validate writes nothing: drop --out'],
+  ])('%j', (argv, message) => {
+    const result = run(...argv);
+    expect(result.err).toBe(`cdk8s-wire-multi-ingress: ${message}\nRun cdk8s-wire-multi-ingress --help for the options.\n`);
+    expect(result.code).toBe(2);
+  });
+
+  test('an output folder that is not ours is refused and left as it is', () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const out = path.join(dir, 'mine');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'keep me');
+    const result = run('synth', '--config', config, '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('the folder is not empty and was not written by cdk8s-wire-multi-ingress');
+    expect(tree(out)).toEqual({ 'notes.txt': 'keep me' });
+    const file = path.join(dir, 'file');
+    fs.writeFileSync(file, 'x');
+    expect(run('synth', '--config', config, '--out', file).err).toContain('it is a file; expected a folder');
+    expect(run('synth', '--config', config, '--out', '.').err).toContain('it contains the current folder');
+  });
+});
+
+describe('synth, validate and init', () => {
+  test.each(['helmchart', 'flux', 'values'])('synth gives the same bytes as the API, format %s', (format) => {
+    const dir = tempDir();
+    const config = writeConfig(dir, EXAMPLE_CONFIG.replace('type: helmchart', `type: ${format}`));
+    const cliOut = path.join(dir, 'cli');
+    const result = run('synth', '--config', config, '--out', cliOut);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+
+    const apiOut = path.join(dir, 'api');
+    const app = new WireApp({ outdir: apiOut });
+    const releaseFormat = { helmchart: ReleaseFormat.helmChart(), flux: ReleaseFormat.flux(), values: ReleaseFormat.valuesFiles() }[format]!;
+    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', {
+      ...GUIDE,
+      namespace: 'wire',
+      tls: IngressTls.ownCertificate(),
+      teamSettings: true,
+      accountPages: true,
+      releaseFormat,
+    });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    app.synth();
+    warn.mockRestore();
+    const { [MARKER]: marker, ...cliFiles } = tree(cliOut);
+    expect(marker).toContain('cdk8s-wire-multi-ingress');
+    expect(cliFiles).toEqual(tree(apiOut));
+    expect(Object.keys(cliFiles).length).toBeGreaterThan(0);
+  });
+
+  test('--format overrides the type of the file; two runs give identical bytes', () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nadditionalDomains: [red.example.com]\n');
+    const a = path.join(dir, 'a');
+    const b = path.join(dir, 'b');
+    expect(run('synth', '--config', config, '--out', a, '--format', 'values', '--quiet').code).toBe(0);
+    expect(run('synth', '--config', config, '--out', b, '--format=values', '--quiet').code).toBe(0);
+    expect(Object.keys(tree(a))).toContain('deploy.sh');
+    expect(tree(a)).toEqual(tree(b));
+  });
+
+  test('the synth replaces its earlier output as a whole', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const values = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: values }\n', 'values.yaml');
+    const helm = writeConfig(dir, 'defaultDomain: green.example.org\n', 'helm.yaml');
+    expect(run('synth', '--config', values, '--out', out).code).toBe(0);
+    expect(Object.keys(tree(out))).toContain('deploy.sh');
+    expect(run('synth', '--config', helm, '--out', out).code).toBe(0);
+    expect(Object.keys(tree(out))).toEqual([MARKER, 'audit/unlinkability.json', 'audit/unlinkability.md', 'wire.k8s.yaml']);
+  });
+
+  test('validate checks everything and writes nothing', () => {
+    const dir = tempDir();
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const result = run('validate', '--config', config);
+    expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
+    expect(result.warned).toContain('create these 4 Secret(s)');
+    expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
+  });
+
+  test('values files are read relative to the config file', () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'values'));
+    fs.writeFileSync(path.join(dir, 'values', 'webapp.yaml'), 'replicaCount: 7\n');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nwebappValuesFile: values/webapp.yaml\nformat: { type: values }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    expect(tree(out)['values/webapp/values.yaml']).toMatch(/^replicaCount: 7$/m);
+  });
+
+  test('init writes the example of the repository, and refuses to overwrite without --force', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'multi-ingress.yaml');
+    expect(run('init', '--config', file).code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'guide-three-domains', 'multi-ingress.yaml'), 'utf8'));
+    const again = run('init', '--config', file);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(`${file} exists: use --force to overwrite it`);
+    expect(run('init', '--config', file, '--force').code).toBe(0);
+    expect(run('init', '--config', '-').out).toBe(EXAMPLE_CONFIG);
+    expect(run('validate', '--config', file).code).toBe(0);
+  });
+
+  test('--help documents every flag and command', () => {
+    const result = run('--help');
+    expect(result.code).toBe(0);
+    for (const word of ['synth', 'validate', 'init', '--config', '--out', '--format', '--force', '--quiet', '--help', '--version', 'Exit codes']) {
+      expect(result.out).toContain(word);
+    }
+    expect(result.out).toBe(HELP.replace('<package>', ROOT));
+  });
+});
+
+describe('atomic output', () => {
+  test('a failure while writing removes the new folder and keeps the old one', () => {
+    const dir = tempDir();
+    const target = path.join(dir, 'out');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, MARKER), 'x');
+    fs.writeFileSync(path.join(target, 'old.yaml'), 'old');
+    const staging = stagingPathFor(target);
+    expect(() =>
+      writeAtomically(target, staging, (d) => {
+        fs.writeFileSync(path.join(d, 'half.yaml'), 'half');
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(tree(target)).toEqual({ [MARKER]: 'x', 'old.yaml': 'old' });
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+});
+
+describe('the JSON Schema of the configuration', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'multi-ingress.schema.json'), 'utf8'));
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8'));
+  const propsOf = (fqn: string): string[] => {
+    const type = assembly.types[`cdk8s-wire-multi-ingress.${fqn}`];
+    return [...(type.properties ?? []).map((p: any) => p.name), ...(type.interfaces ?? []).flatMap((i: string) => propsOf(i.split('.').pop()!))];
+  };
+
+  test('covers every option of MultiIngressBackend, and nothing else', () => {
+    const props = propsOf('MultiIngressBackendProps').filter((p) => p !== 'releaseFormat');
+    const keys = Object.keys(schema.properties).filter((k) => !k.endsWith('ValuesFile') && k !== 'format');
+    expect(keys.sort()).toEqual(props.sort());
+  });
+
+  test('covers every option of each release format and of cert-manager TLS', () => {
+    const formatKeys = Object.keys(schema.properties.format.properties);
+    for (const fqn of ['HelmChartFormatOptions', 'FluxFormatOptions', 'ArgoCdFormatOptions', 'ValuesFilesFormatOptions']) {
+      for (const p of propsOf(fqn)) expect({ fqn, p, known: formatKeys.includes(p) }).toEqual({ fqn, p, known: true });
+    }
+    const tlsKeys = Object.keys(schema.properties.tls.properties);
+    for (const p of propsOf('CertManagerTlsOptions')) expect(tlsKeys).toContain(p);
+  });
+});
+
+describe('the compiled command line', () => {
+  const bin = path.join(ROOT, 'lib', 'cli', 'main.js');
+  test('runs as a process with the documented exit codes', () => {
+    if (!fs.existsSync(bin)) {
+      throw new Error(`${bin} is missing: the build compiles it before the tests (npx projen compile)`);
+    }
+    const dir = tempDir();
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const node = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(node('synth', '--config', config, '--out', path.join(dir, 'out'), '--quiet').status).toBe(0);
+    expect(node('validate', '--config', path.join(dir, 'missing.yaml')).status).toBe(1);
+    expect(node('frobnicate').status).toBe(2);
+  });
+});

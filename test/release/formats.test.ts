@@ -1,0 +1,422 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
+import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, validateObjects } from '../util';
+
+const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
+
+/** Each format under a short name, as the operator picks it. */
+const FORMATS: { [name: string]: () => ReleaseFormat } = {
+  helmchart: () => ReleaseFormat.helmChart(),
+  flux: () => ReleaseFormat.flux(),
+  argocd: () => ReleaseFormat.argoCd({ secretValuesRepository: SECRETS_REPO }),
+  values: () => ReleaseFormat.valuesFiles(),
+};
+
+/** What a release is, whatever the format: read back from the emitted output. */
+interface Release {
+  readonly chart: string;
+  readonly repository: string;
+  readonly version: string;
+  readonly namespace: string;
+  readonly values: any;
+  /** Secret values, as `<secret name>/<key>`. */
+  readonly secrets: string[];
+}
+
+/** The `helm upgrade --install` commands of a deploy.sh, in order, as argument lists. */
+function helmCommands(script: string): string[][] {
+  return script
+    .replace(/\\\n\s*/g, '')
+    .split('\n')
+    .filter((l) => l.startsWith('helm upgrade --install '))
+    .map((l) => l.split(/\s+/));
+}
+
+function option(args: string[], name: string): string[] {
+  return args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
+}
+
+/** Every release of an emitted deployment, by release name, read the way the format's engine reads it. */
+function releasesOf(format: string, emitted: Emitted): Map<string, Release> {
+  const out = new Map<string, Release>();
+  const objects = (kind: string) => emitted.objects.filter((o) => o.kind === kind);
+  switch (format) {
+    case 'helmchart':
+      for (const o of objects('HelmChart')) {
+        out.set(o.metadata.name, {
+          chart: o.spec.chart,
+          repository: o.spec.repo,
+          version: o.spec.version,
+          namespace: o.spec.targetNamespace,
+          values: parse(o.spec.valuesContent),
+          secrets: (o.spec.valuesSecrets ?? []).flatMap((s: any) => s.keys.map((k: string) => `${s.name}/${k}`)),
+        });
+      }
+      break;
+    case 'flux': {
+      const repos = new Map(objects('HelmRepository').map((r) => [r.metadata.name, r.spec.url]));
+      for (const o of objects('HelmRelease')) {
+        out.set(o.spec.releaseName, {
+          chart: o.spec.chart.spec.chart,
+          repository: repos.get(o.spec.chart.spec.sourceRef.name),
+          version: o.spec.chart.spec.version,
+          namespace: o.spec.targetNamespace,
+          values: o.spec.values,
+          secrets: (o.spec.valuesFrom ?? []).map((v: any) => `${v.name}/${v.valuesKey}`),
+        });
+      }
+      break;
+    }
+    case 'argocd':
+      for (const o of objects('Application')) {
+        const source = o.spec.source ?? o.spec.sources[0];
+        out.set(source.helm.releaseName, {
+          chart: source.chart,
+          repository: source.repoURL,
+          version: source.targetRevision,
+          namespace: o.spec.destination.namespace,
+          values: source.helm.valuesObject,
+          secrets: (source.helm.valueFiles ?? []).map((f: string) => f.replace(/^\$wire-secrets\/wire-secrets\//, '')),
+        });
+      }
+      break;
+    case 'values':
+      for (const args of helmCommands(emitted.files['deploy.sh'])) {
+        const files = option(args, '--values');
+        out.set(args[3], {
+          chart: args[4],
+          repository: option(args, '--repo')[0],
+          version: option(args, '--version')[0],
+          namespace: option(args, '--namespace')[0],
+          values: parse(emitted.files[files[0]]),
+          secrets: files.slice(1).map((f) => f.replace(/^"\$SECRETS_DIR"\//, '')),
+        });
+      }
+      break;
+  }
+  return out;
+}
+
+function synthIn(format: string, props: MultiIngressBackendProps = GUIDE): Emitted {
+  return synth({ ...props, releaseFormat: FORMATS[format]() });
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'formats-'));
+}
+
+describe("the guide's deployment in each format", () => {
+  test.each(['flux', 'argocd', 'values'])('%s: snapshot', (format) => {
+    const emitted = synthIn(format);
+    // the unlinkability report is the same in every format; test/audit covers it
+    const files = Object.fromEntries(Object.entries(emitted.files).filter(([p]) => !p.startsWith('audit/')));
+    expect({ manifests: emitted.yaml, files }).toMatchSnapshot();
+  });
+
+  test('every format deploys the same releases with the same values, charts and secret values', () => {
+    const byFormat = Object.keys(FORMATS).map((f) => [f, releasesOf(f, synthIn(f))] as const);
+    const [, reference] = byFormat[0];
+    expect([...reference.keys()]).toEqual(['wire-server', 'webapp', 'nginx-ingress-services', 'nginx-ingress-services-red', 'nginx-ingress-services-blue']);
+    expect(reference.get('wire-server')!.secrets).toEqual(['wire-server-secrets/secrets.yaml']);
+    expect(reference.get('nginx-ingress-services-red')!.secrets).toEqual(['nginx-ingress-services-red-tls/tls-values.yaml']);
+    for (const [format, releases] of byFormat.slice(1)) {
+      expect({ format, releases: Object.fromEntries(releases) }).toEqual({ format, releases: Object.fromEntries(reference) });
+    }
+  });
+
+  test('one option picks the format; HelmChart stays the default', () => {
+    const kinds = (e: Emitted) => [...new Set(e.objects.map((o) => o.kind))].sort();
+    expect(kinds(synth(GUIDE))).toEqual(['HelmChart']);
+    expect(kinds(synthIn('flux'))).toEqual(['HelmRelease', 'HelmRepository']);
+    expect(kinds(synthIn('argocd'))).toEqual(['Application']);
+    expect(kinds(synthIn('values'))).toEqual([]);
+  });
+});
+
+describe('upstream schemas', () => {
+  test.each(['helmchart', 'flux', 'argocd'])('%s: every emitted object validates (guide, and 40 domains with cert-manager)', (format) => {
+    const many: MultiIngressBackendProps = {
+      defaultDomain: 'green.example.org',
+      additionalDomains: domains(40),
+      tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }),
+    };
+    const objects = [...synthIn(format).objects, ...synthIn(format, many).objects];
+    expect(objects.length).toBeGreaterThan(40);
+    expect(validateObjects(objects)).toEqual([]);
+  });
+
+  test('the validator rejects what the schemas forbid', () => {
+    const [flux] = synthIn('flux').objects.filter((o) => o.kind === 'HelmRelease');
+    const [app] = synthIn('argocd').objects;
+    const [helmChart] = synth(GUIDE).objects;
+    const failures = validateObjects([
+      { ...flux, spec: { ...flux.spec, interval: 10 } },
+      { ...app, spec: { ...app.spec, destination: 'wire' } },
+      { ...helmChart, spec: { ...helmChart.spec, valuesSecrets: [{ name: 'x', key: 'y' }] } },
+    ]);
+    expect(failures.map((f) => f.index)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('secret material', () => {
+  test.each(Object.keys(FORMATS))('%s: no private key or password in the output, own-certificate TLS', (format) => {
+    const password = 'pw-6f1d0c2e-never-in-output';
+    const emitted = synthIn(format, {
+      ...GUIDE,
+      tls: IngressTls.ownCertificate(),
+      wireServerValues: { brig: { secrets: { smtpPassword: password } }, cannon: { secrets: { x: password } } },
+      ingressServicesValues: { secrets: { tlsWildcardCert: password } },
+    });
+    const everything = [emitted.yaml, ...Object.values(emitted.files)].join('\n');
+    expect(everything).not.toContain(password);
+    expect(everything).not.toMatch(/PRIVATE KEY|tlsWildcardKey|tlsWildcardCert/);
+    // and the operator is told where each secret goes instead
+    expect(emitted.backend.expectedSecrets.map((s) => s.name)).toEqual([
+      'wire-server-secrets',
+      'nginx-ingress-services-tls',
+      'nginx-ingress-services-red-tls',
+      'nginx-ingress-services-blue-tls',
+    ]);
+  });
+});
+
+describe('Flux', () => {
+  test('one HelmRepository per chart repository, applied before the releases that use it', () => {
+    const emitted = synthIn('flux');
+    const repos = emitted.objects.filter((o) => o.kind === 'HelmRepository');
+    expect(repos.map((r) => r.spec.url).sort()).toEqual([WireCharts.REPOSITORY, WireCharts.WEBAPP_REPOSITORY].sort());
+    const position = (o: any) => emitted.objects.indexOf(o);
+    for (const r of emitted.objects.filter((o) => o.kind === 'HelmRelease')) {
+      const repo = repos.find((x) => x.metadata.name === r.spec.chart.spec.sourceRef.name);
+      expect(position(repo)).toBeLessThan(position(r));
+    }
+  });
+
+  test('the ingress releases depend on wire-server and webapp; secret values come from Secrets', () => {
+    const emitted = synthIn('flux');
+    const byName = new Map(emitted.objects.filter((o) => o.kind === 'HelmRelease').map((o) => [o.metadata.name, o.spec]));
+    expect(byName.get('wire-server').dependsOn).toBeUndefined();
+    expect(byName.get('webapp').dependsOn).toBeUndefined();
+    for (const name of ['nginx-ingress-services', 'nginx-ingress-services-red', 'nginx-ingress-services-blue']) {
+      expect(byName.get(name).dependsOn).toEqual([
+        { name: 'wire-server', namespace: 'flux-system' },
+        { name: 'webapp', namespace: 'flux-system' },
+      ]);
+    }
+    expect(byName.get('wire-server').valuesFrom).toEqual([{ kind: 'Secret', name: 'wire-server-secrets', valuesKey: 'secrets.yaml' }]);
+    expect(byName.get('nginx-ingress-services-red').valuesFrom).toEqual([
+      { kind: 'Secret', name: 'nginx-ingress-services-red-tls', valuesKey: 'tls-values.yaml' },
+    ]);
+    expect(emitted.backend.expectedSecrets.every((s) => s.namespace === 'flux-system' && s.file === undefined)).toBe(true);
+  });
+
+  test('interval, timeout, retries and namespace are the operator\'s', () => {
+    const emitted = synth({
+      ...GUIDE,
+      releaseFormat: ReleaseFormat.flux({ namespace: 'gitops', interval: '5m', timeout: '30m', retries: 5, createNamespace: false }),
+    });
+    const [wireServer] = emitted.objects.filter((o) => o.kind === 'HelmRelease');
+    expect(wireServer.metadata.namespace).toBe('gitops');
+    expect(wireServer.spec).toMatchObject({
+      interval: '5m',
+      timeout: '30m',
+      install: { createNamespace: false, remediation: { retries: 5 } },
+      upgrade: { remediation: { retries: 5 } },
+      chart: { spec: { sourceRef: { namespace: 'gitops' } } },
+    });
+  });
+});
+
+describe('Argo CD', () => {
+  test('sync waves put wire-server and webapp before the ingress releases', () => {
+    const apps = synthIn('argocd').objects;
+    const wave = new Map(apps.map((a) => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave']]));
+    expect(Object.fromEntries(wave)).toEqual({
+      'wire-server': '0',
+      'webapp': '0',
+      'nginx-ingress-services': '1',
+      'nginx-ingress-services-red': '1',
+      'nginx-ingress-services-blue': '1',
+    });
+  });
+
+  test('secret values come from the operator\'s git repository as a second source, never inline', () => {
+    const emitted = synthIn('argocd');
+    const wireServer = emitted.objects.find((o) => o.metadata.name === 'wire-server');
+    expect(wireServer.spec.source).toBeUndefined();
+    expect(wireServer.spec.sources[1]).toEqual({ repoURL: SECRETS_REPO.repoURL, targetRevision: 'HEAD', ref: 'wire-secrets' });
+    expect(wireServer.spec.sources[0].helm.valueFiles).toEqual(['$wire-secrets/wire-secrets/wire-server-secrets/secrets.yaml']);
+    const webapp = emitted.objects.find((o) => o.metadata.name === 'webapp');
+    expect(webapp.spec.sources).toBeUndefined();
+    expect(webapp.spec.source.chart).toBe('webapp');
+    expect(emitted.backend.expectedSecrets[0]).toMatchObject({
+      file: 'wire-secrets/wire-server-secrets/secrets.yaml',
+      repository: SECRETS_REPO.repoURL,
+    });
+    expect(emitted.backend.expectedSecrets[0].namespace).toBeUndefined();
+  });
+
+  test('without a secrets repository the deployment is refused before anything is created', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'wire');
+    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.argoCd() }));
+    expect(message).toContain('release "wire-server" reads secret values (wire-server-secrets/secrets.yaml), but Argo CD cannot read Helm values from a Secret');
+    expect(message).toContain('give the Argo CD format a secretValuesRepository');
+    expect(message).toContain('release "nginx-ingress-services" reads secret values (nginx-ingress-services-tls/tls-values.yaml)');
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('a domain with cert-manager needs no secrets repository', () => {
+    const chart = Testing.chart();
+    const ingress = new DomainIngress(chart, 'red', {
+      domain: 'red.example.com',
+      ingressName: 'red',
+      tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@red.example.com' }),
+      releaseFormat: ReleaseFormat.argoCd(),
+    });
+    const [app] = Testing.synth(chart);
+    expect(app.spec.source.helm.valuesObject).toEqual(ingress.values);
+    expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
+  });
+
+  test('a standalone own-certificate domain without a secrets repository is refused and creates nothing', () => {
+    const chart = Testing.chart();
+    expect(errorOf(() => new DomainIngress(chart, 'red', { domain: 'red.example.com', releaseFormat: ReleaseFormat.argoCd() }))).toContain(
+      'Invalid ingress for "red.example.com": release "nginx-ingress-services-red-example-com" reads secret values',
+    );
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+});
+
+describe('plain values files', () => {
+  test('WireApp writes the guide\'s layout and an executable deploy.sh', () => {
+    const outdir = tempDir();
+    const app = new WireApp({ outdir });
+    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.valuesFiles() });
+    const output = captureWarnings();
+    let printed: string[];
+    try {
+      app.synth();
+      printed = output.lines();
+    } finally {
+      output.restore();
+    }
+    const files = (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(outdir, f)).isFile()).sort();
+    expect(files).toEqual([
+      'audit/unlinkability.json',
+      'audit/unlinkability.md',
+      'deploy.sh',
+      'values/nginx-ingress-services/blue-values.yaml',
+      'values/nginx-ingress-services/red-values.yaml',
+      'values/nginx-ingress-services/values.yaml',
+      'values/webapp/values.yaml',
+      'values/wire-server/values.yaml',
+      'wire.k8s.yaml',
+    ]);
+    expect(fs.statSync(path.join(outdir, 'deploy.sh')).mode % 0o1000).toBe(0o755);
+    expect(printed.join('\n')).toContain('provide these 4 secret values file(s)');
+    expect(printed.join('\n')).toContain('values file secrets/wire-server-secrets/secrets.yaml for release wire-server');
+  });
+
+  test('deploy.sh installs wire-server and webapp first, each with its values file and secret values files', () => {
+    const emitted = synthIn('values');
+    const commands = helmCommands(emitted.files['deploy.sh']);
+    expect(commands.map((c) => c[3])).toEqual([
+      'wire-server',
+      'webapp',
+      'nginx-ingress-services',
+      'nginx-ingress-services-red',
+      'nginx-ingress-services-blue',
+    ]);
+    expect(option(commands[0], '--values')).toEqual(['values/wire-server/values.yaml', '"$SECRETS_DIR"/wire-server-secrets/secrets.yaml']);
+    expect(option(commands[3], '--values')).toEqual([
+      'values/nginx-ingress-services/red-values.yaml',
+      '"$SECRETS_DIR"/nginx-ingress-services-red-tls/tls-values.yaml',
+    ]);
+    expect(commands.every((c) => c.includes('--wait') && option(c, '--timeout')[0] === '15m0s')).toBe(true);
+    expect(emitted.backend.expectedSecrets.map((s) => s.file)).toEqual([
+      'secrets/wire-server-secrets/secrets.yaml',
+      'secrets/nginx-ingress-services-tls/tls-values.yaml',
+      'secrets/nginx-ingress-services-red-tls/tls-values.yaml',
+      'secrets/nginx-ingress-services-blue-tls/tls-values.yaml',
+    ]);
+  });
+
+  test('deploy.sh passes bash -n and shellcheck, and stops before helm when a secret values file is missing', () => {
+    const dir = tempDir();
+    const script = path.join(dir, 'deploy.sh');
+    fs.writeFileSync(script, synthIn('values').files['deploy.sh'], { mode: 0o755 });
+    const bash = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+    expect(bash.stderr).toBe('');
+    expect(bash.status).toBe(0);
+    const shellcheck = spawnSync('shellcheck', ['--severity=style', script], { encoding: 'utf8' });
+    if (shellcheck.error) {
+      throw new Error(`shellcheck is needed for this test (Debian package shellcheck; .ci/run installs it): ${shellcheck.error.message}`);
+    }
+    expect(shellcheck.stdout).toBe('');
+    expect(shellcheck.status).toBe(0);
+    // no secrets folder: the script names the missing files and runs no helm (there is no helm on the PATH to run)
+    const run = spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 10_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('deploy.sh: missing secret values file secrets/wire-server-secrets/secrets.yaml');
+    expect(run.stderr).toContain('nothing was installed');
+    expect(run.stderr).not.toContain('helm');
+  });
+});
+
+describe('format options are checked', () => {
+  test.each([
+    [() => ReleaseFormat.flux({ namespace: 'Flux' }), 'Flux namespace "Flux" is not valid: expected a Kubernetes namespace name (lower-case DNS label)'],
+    [() => ReleaseFormat.flux({ interval: 'often' }), 'Flux interval "often" is not valid: expected a duration such as "15m0s" or "1h"'],
+    [() => ReleaseFormat.flux({ retries: -1 }), 'Flux retries -1 is not valid: expected a whole number from 0 to 100'],
+    [
+      () => ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: 'wire-secrets' } }),
+      'Argo CD secretValuesRepository.repoURL "wire-secrets" is not valid: expected a git repository URL (https://, ssh:// or git@)',
+    ],
+    [
+      () => ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: 'https://git.example.org/x.git', path: '../up' } }),
+      'Argo CD secretValuesRepository.path "../up" is not valid: expected a relative folder such as "wire-secrets"',
+    ],
+    [() => ReleaseFormat.argoCd({ destinationServer: 'kubernetes' }), 'Argo CD destinationServer "kubernetes" is not valid: expected an https:// URL of a Kubernetes API server'],
+    [() => ReleaseFormat.valuesFiles({ secretsFolder: '/etc/wire' }), 'values-files secretsFolder "/etc/wire" is not valid: expected a relative folder such as "secrets"'],
+    [() => ReleaseFormat.valuesFiles({ timeout: '15 minutes' }), 'values-files timeout "15 minutes" is not valid: expected a duration such as "15m0s" or "1h"'],
+  ])('%#', (make, message) => {
+    expect(errorOf(make)).toBe(message);
+  });
+});
+
+describe('charts from an OCI registry', () => {
+  const OCI = 'oci://registry.example.org/wire/charts';
+  const props: MultiIngressBackendProps = {
+    ...GUIDE,
+    wireServerChart: { repository: OCI, version: '5.32.0' },
+    webappChart: { repository: OCI, version: '0.8.0-pre.2699' },
+    ingressServicesChart: { repository: OCI, version: '5.32.0' },
+  };
+
+  test('each format names the chart the way its engine expects', () => {
+    const [helmChart] = synth(props).objects;
+    expect(helmChart.spec.chart).toBe(`${OCI}/wire-server`);
+    expect(helmChart.spec.repo).toBeUndefined();
+
+    const flux = synthIn('flux', props).objects;
+    const repos = flux.filter((o) => o.kind === 'HelmRepository');
+    expect(repos.map((r) => r.spec)).toEqual([{ url: OCI, interval: '1h', type: 'oci' }]);
+
+    const [app] = synthIn('argocd', props).objects;
+    expect(app.spec.sources[0]).toMatchObject({ repoURL: 'registry.example.org/wire/charts', chart: 'wire-server', targetRevision: '5.32.0' });
+
+    const [wireServer] = helmCommands(synthIn('values', props).files['deploy.sh']);
+    expect(wireServer.slice(0, 5)).toEqual(['helm', 'upgrade', '--install', 'wire-server', `${OCI}/wire-server`]);
+    expect(wireServer).not.toContain('--repo');
+  });
+
+  test.each(['helmchart', 'flux', 'argocd'])('%s: the objects still validate', (format) => {
+    expect(validateObjects(synthIn(format, props).objects)).toEqual([]);
+  });
+});

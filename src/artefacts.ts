@@ -138,13 +138,14 @@ export class WireApp extends App {
   /** Synthesize the manifests, then write the artefacts. */
   public synth(): void {
     Artefacts.of(this); // refuse clashing paths before anything is written
-    if (!this.fastPath()) {
+    const charts = this.charts; // a dependency graph of the whole app: build it once
+    if (!this.fastPath(charts)) {
       super.synth();
       Artefacts.write(this, this.outdir);
       return;
     }
     // every chart is rendered (and the app validated) before the first file is written
-    const files = this.charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
+    const files = charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
     fs.mkdirSync(this.outdir, { recursive: true });
     for (const { name, text } of files) {
       fs.writeFileSync(path.join(this.outdir, name), text, 'utf8');
@@ -154,14 +155,15 @@ export class WireApp extends App {
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */
   public synthYaml(): string {
-    if (!this.fastPath()) {
+    const charts = this.charts;
+    if (!this.fastPath(charts)) {
       return super.synthYaml();
     }
-    return toYamlDocuments(this.charts.flatMap((chart) => chart.toJson()));
+    return toYamlDocuments(charts.flatMap((chart) => chart.toJson()));
   }
 
   /** One file per chart, no construct metadata, no chart depending on another (cdk8s would number the files). */
-  private fastPath(): boolean {
+  private fastPath(charts: Chart[]): boolean {
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART || this.recordMetadata) {
       return false;
     }
@@ -172,7 +174,7 @@ export class WireApp extends App {
         return undefined;
       }
     };
-    return this.charts.every((chart) => chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
+    return charts.every((chart) => chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
   }
 }
 

@@ -23,15 +23,41 @@ export class ConfigError extends Error {
   }
 }
 
-/** A configuration file that was read and parsed. */
-export interface LoadedConfig {
-  /** The file, as given. */
-  readonly file: string;
+/**
+ * A configuration file that was read and parsed. The YAML document with its
+ * line numbers, needed only to point at a problem, is built when first asked
+ * for (a JSON file is read with JSON.parse, which is much faster).
+ */
+export class LoadedConfig {
+  private parsed?: { document: Document; lines: LineCounter };
+
+  public constructor(
+    /** The file, as given. */
+    public readonly file: string,
+    private readonly text: string,
+    /** The configuration as plain data. */
+    public readonly data: { [key: string]: any },
+    parsed?: { document: Document; lines: LineCounter },
+  ) {
+    this.parsed = parsed;
+  }
+
   /** The parsed document, for finding where a value is. */
-  readonly document: Document;
-  readonly lines: LineCounter;
-  /** The configuration as plain data. */
-  readonly data: { [key: string]: any };
+  public get document(): Document {
+    return this.yaml().document;
+  }
+
+  public get lines(): LineCounter {
+    return this.yaml().lines;
+  }
+
+  private yaml(): { document: Document; lines: LineCounter } {
+    if (!this.parsed) {
+      const lines = new LineCounter();
+      this.parsed = { document: parseDocument(this.text, { lineCounter: lines }), lines };
+    }
+    return this.parsed;
+  }
 }
 
 let validator: ValidateFunction | undefined;
@@ -45,7 +71,8 @@ export function schemaPath(): string {
 function schemaValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(fs.readFileSync(schemaPath(), 'utf8'));
-    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+    // the schema is checked against the JSON Schema meta-schema by the tests, not at every start
+    validator = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema);
   }
   return validator;
 }
@@ -58,17 +85,16 @@ export function loadConfig(file: string): LoadedConfig {
   } catch (e) {
     throw new ConfigError([`${file}: cannot read the configuration file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
   }
-  const { document, lines, data } = parseYamlFile(file, bytes, 'a mapping with at least defaultDomain');
-  const loaded: LoadedConfig = { file, document, lines, data };
+  const loaded = parseYamlFile(file, bytes, 'a mapping with at least defaultDomain');
   const validate = schemaValidator();
-  if (!validate(data)) {
+  if (!validate(loaded.data)) {
     throw new ConfigError(schemaProblems(loaded, validate.errors ?? []));
   }
   return loaded;
 }
 
 /** Decode UTF-8 strictly and parse YAML (JSON is YAML too), with line numbers. */
-function parseYamlFile(file: string, bytes: Buffer, expected: string): { document: Document; lines: LineCounter; data: any } {
+function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedConfig {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -85,13 +111,22 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): { documen
   }
   if (/\.json$/i.test(file)) {
     // a .json file must be JSON (YAML would also take trailing commas, comments, ...)
+    let data: unknown;
     try {
-      JSON.parse(text);
+      data = JSON.parse(text);
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const line = at ? text.slice(0, Number(at[1])).split('\n').length : 1;
       throw new ConfigError([`${file}:${line}: not valid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`]);
     }
+    const duplicate = firstDuplicateJsonKey(text);
+    if (duplicate) {
+      throw new ConfigError([`${file}:${duplicate.line}: not valid JSON: the key ${quote(duplicate.key)} appears twice in one object`]);
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
+    }
+    return new LoadedConfig(file, text, data as { [key: string]: any });
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
@@ -105,7 +140,30 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): { documen
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
   }
-  return { document, lines, data };
+  return new LoadedConfig(file, text, data, { document, lines });
+}
+
+/** The first key that occurs twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
+function firstDuplicateJsonKey(text: string): { key: string; line: number } | undefined {
+  const stack: Array<Set<string> | undefined> = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {line++;} else if (c === '{') {stack.push(new Set());} else if (c === '[') {stack.push(undefined);} else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const keys = stack[stack.length - 1];
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k])) k++;
+      if (keys && text[k] === ':') {
+        const key = JSON.parse(text.slice(i, j + 1));
+        if (keys.has(key)) return { key, line };
+        keys.add(key);
+      }
+      i = j;
+    }
+  }
+  return undefined;
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

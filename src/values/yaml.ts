@@ -62,7 +62,12 @@ function literalBlockable(s: string): boolean {
   if (!s.includes('\n') || s.startsWith(' ') || s.startsWith('\t') || s.startsWith('\n')) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const printable = c === 0x0a || c === 0x09 || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+    const printable =
+      c === 0x0a ||
+      c === 0x09 ||
+      (c >= 0x20 && c <= 0x7e) ||
+      (c >= 0xa0 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) ||
+      (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
     if (!printable) return false;
   }
   return true;

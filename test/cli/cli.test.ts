@@ -290,3 +290,12 @@ describe('the compiled command line', () => {
     expect(node('frobnicate').status).toBe(2);
   });
 });
+
+test('the shipped schema is a valid JSON Schema (the command line skips this check at start)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = require('ajv');
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'multi-ingress.schema.json'), 'utf8'));
+  const ajv = new Ajv({ strict: true, strictRequired: false }); // a required key inside if/then is declared at the top
+  expect(ajv.validateSchema(schema)).toBe(true);
+  expect(() => ajv.compile(schema)).not.toThrow();
+});

@@ -87,3 +87,8 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'SSO contact of an unknown type', content: GUIDE + 'sso:\n  contacts:\n    - type: Support\n', expected: ['{file}:7: sso.contacts[0].type: expected one of "ContactTechnical", "ContactSupport", "ContactAdministrative", "ContactBilling", "ContactOther", got the string "Support"'] },
   { name: 'several problems at once', content: 'defaultDomain: Green..example.org\nadditionalDomains:\n  - red.example.com\n  - red.example.com\nnamespace: Wire\n', expected: ['{file}:1: defaultDomain: default domain "Green..example.org" is not a valid DNS name: empty label (two dots in a row, or a leading dot)', '{file}:4: additionalDomains[1]: additional domain #2 "red.example.com" is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"', '{file}:5: namespace: namespace "Wire" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-"); every release goes into the wire-server namespace'] },
 ];
+
+BAD_CONFIGS.push(
+  { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
+  { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
+);

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { auditAtSynth, runAudit, UnlinkabilityReportFile } from './audit/audit';
+import { AuditMemo, auditAtSynth, runAudit, UnlinkabilityReportFile } from './audit/audit';
 import { UnlinkabilityReport } from './audit/unlinkability-report';
 import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
@@ -153,6 +153,7 @@ export class MultiIngressBackend extends Construct {
   /** What was changed in the operator's base values, and other warnings; also printed at synth time. */
   public readonly warnings: string[];
   private readonly acknowledgedFindings: string[];
+  private readonly auditMemo: AuditMemo = {};
 
   public constructor(scope: Construct, id: string, props: MultiIngressBackendProps) {
     super(scope, id);
@@ -313,6 +314,9 @@ export class MultiIngressBackend extends Construct {
    * Kubernetes objects and files that belong to it), checked for other
    * domains' names and for identifiers shared between domains, plus the links
    * Wire cannot avoid today. The synthesis runs it too.
+   *
+   * The report is a snapshot: while what the deployment emits is unchanged,
+   * the same report object is returned.
    */
   public audit(): UnlinkabilityReport {
     return runAudit(
@@ -327,6 +331,7 @@ export class MultiIngressBackend extends Construct {
       },
       this.defaultDomain.name,
       this.acknowledgedFindings,
+      this.auditMemo,
     );
   }
 }

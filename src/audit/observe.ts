@@ -52,6 +52,31 @@ export interface AuditSubject {
   readonly isOwnFile: (file: ArtefactFile) => boolean;
 }
 
+/** The emitted objects and files the audit reads, rendered once. */
+export interface Emitted {
+  /** Every Kubernetes object in the audited scope, except the shared releases', with its JSON. */
+  readonly objects: ReadonlyArray<{ readonly construct: IConstruct; readonly json: any }>;
+  /** Every file of the app (except the audit's own), with its content. */
+  readonly files: ReadonlyArray<{ readonly file: ArtefactFile; readonly content: string }>;
+}
+
+/** Render what the audit reads: the objects of the audited scope and the files of the app. */
+export function emitted(subject: AuditSubject): Emitted {
+  const shared = new Set<IConstruct>(subject.sharedObjects);
+  return {
+    objects: subject.scope.node
+      .findAll()
+      .filter(ApiObject.isApiObject)
+      .filter((obj) => !shared.has(obj))
+      .map((obj) => ({ construct: obj, json: obj.toJson() })),
+    files: subject.scope.node.root.node
+      .findAll()
+      .filter(ArtefactFile.isArtefactFile)
+      .filter((file) => !subject.isOwnFile(file))
+      .map((file) => ({ file, content: file.render() })),
+  };
+}
+
 /** Everything collected from the emitted output. */
 export interface Collected {
   readonly observations: Observation[];
@@ -81,7 +106,7 @@ const WIRE_SERVER = 'release wire-server values';
  *   in the domain's constructs: scanned line by line, with addresses from DNS
  *   records and `bind`/`listen` lines.
  */
-export function collect(subject: AuditSubject): Collected {
+export function collect(subject: AuditSubject, output: Emitted = emitted(subject)): Collected {
   const names = new Set(subject.domains);
   const collector = new ObservationCollector();
   const observers = new Map<string, DomainObserver>(subject.domains.map((d) => [d, collector.observer(d)]));
@@ -121,16 +146,11 @@ export function collect(subject: AuditSubject): Collected {
   }
 
   // every Kubernetes object of the deployment
-  const shared = new Set<IConstruct>(subject.sharedObjects);
   const releaseValues = new Map<IConstruct, Values>();
   for (const di of subject.ingresses) {
     di.releaseObjects.forEach((obj) => releaseValues.set(obj, di.values));
   }
-  for (const obj of subject.scope.node.findAll().filter(ApiObject.isApiObject)) {
-    if (shared.has(obj)) {
-      continue;
-    }
-    const json = obj.toJson();
+  for (const { construct: obj, json } of output.objects) {
     const domain = ownerOf(obj);
     if (domain === undefined) {
       unattributed.push({ artefact: objectName(json), path: obj.node.path, value: '' });
@@ -144,11 +164,7 @@ export function collect(subject: AuditSubject): Collected {
   // (a file that renders a release's values, e.g. the values-files format's, was observed as those values)
   const valuesOf = new Map(subject.ingresses.map((di) => [di.domain.name, di.values]));
   const sharedRenderings = subject.sharedValues.map(isRenderingOf);
-  for (const file of subject.scope.node.root.node.findAll().filter(ArtefactFile.isArtefactFile)) {
-    if (subject.isOwnFile(file)) {
-      continue;
-    }
-    const content = file.render();
+  for (const { file, content } of output.files) {
     const domain = fileDomain(file.path, names) ?? (inScope(file) ? ownerOf(file) : undefined);
     const own = domain === undefined ? undefined : valuesOf.get(domain);
     if ((own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content))) {

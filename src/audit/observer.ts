@@ -47,7 +47,7 @@ export class ObservationCollector {
         return;
       }
       add(artefact, ObservationKind.TEXT, value, path);
-      if (options.emails) {
+      if (options.emails && value.includes('@')) {
         for (const email of emailsIn(value)) {
           add(artefact, ObservationKind.EMAIL, email, path);
         }

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { FindingSeverity, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind, ReleaseFormat, UnlinkabilityReport, WireApp } from '../../src';
 import { captureWarnings, errorOf, valuesOf, synth } from '../util';
-import { GUIDE, deployment, fails, passes } from './helpers';
+import { GUIDE, deployment, fails, ingressOf, passes } from './helpers';
 
 const STRUCTURAL = ['structural:account-pages', 'structural:backend-domain', 'structural:brig-emails', 'structural:calling', 'structural:team-settings'];
 
@@ -283,4 +283,17 @@ describe('every release format', () => {
       expect(fails({ ...leak, releaseFormat: format() }).report.errors.map((f) => f.id)).toEqual(ids);
     }
   });
+});
+
+test('the report is computed again when the output changes, and reused while it does not', () => {
+  const { backend } = deployment(GUIDE);
+  const first = backend.audit();
+  expect(backend.audit()).toBe(first);
+  const svc = new ApiObject(ingressOf(backend, 'red.example.com'), 'edge', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'edge' }, data: { a: 'x' } });
+  const second = backend.audit();
+  expect(second).not.toBe(first);
+  expect(second.passed).toBe(true);
+  // a change to an existing object is seen too
+  svc.addJsonPatch(JsonPatch.add('/data/b', 'see blue.example.net'));
+  expect(backend.audit().errors.map((f) => f.check)).toEqual(['foreign-domain']);
 });

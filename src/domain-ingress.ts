@@ -1,8 +1,16 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ArtefactFile } from './artefacts';
 import { ChartSource, resolveIngressServicesChart } from './charts';
 import { WireDomain } from './domain';
-import { quote } from './errors';
+import { renderCertbotScript, renderZoneSnippet } from './edge/dns';
+import { EdgeProxy } from './edge/edge-proxy';
+import { renderHaproxyConfig, vpsTarget } from './edge/haproxy';
+import { addIngressLoadBalancer } from './edge/load-balancer';
+import { DomainEdge, checkEntryAddresses, entryPointNames } from './edge/model';
+import { DomainEntryPointOptions, EntryPointSettings, resolveEntryPointSettings } from './edge/options';
+import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
@@ -104,6 +112,16 @@ export interface DomainIngressProps extends IngressReleaseOptions {
    * @default - none (`MultiIngressBackend` sets `wire-server` and `webapp`)
    */
   readonly releaseDependsOn?: string[];
+
+  /**
+   * The domain's public entry points: a load balancer Service at its own
+   * address, its edge proxy's `haproxy.cfg`, `certbot.sh` and DNS records
+   * (written by `WireApp` below `edge/<domain>/`), and the in-cluster edge
+   * proxy when `edgeProxyScope` is given.
+   *
+   * @default - no entry points
+   */
+  readonly entryPoint?: DomainEntryPointOptions;
 }
 
 /** The key in the TLS values Secret of a domain (own-certificate mode). */
@@ -136,11 +154,24 @@ export class DomainIngress extends Construct {
   public readonly expectedSecrets: ExpectedSecret[];
   /** What was changed in the operator's base values, and why. */
   public readonly warnings: string[];
+  /** The domain's own public address (with `entryPoint`). */
+  public readonly entryAddress?: string;
+  /** The `haproxy.cfg` of the domain's VPS (with `entryPoint`). */
+  public readonly haproxyConfig?: string;
+  /** The domain's DNS records as zone-file lines (with `entryPoint`). */
+  public readonly dnsRecords?: string;
+  /** The script that gets the certificate of the domain's VPS (with `entryPoint`). */
+  public readonly certbotScript?: string;
+  /** The load balancer Service at the domain's address (with `entryPoint`, unless disabled). */
+  public readonly loadBalancerService?: kplus.Service;
+  /** The in-cluster edge proxy (with `entryPoint.edgeProxyScope`). */
+  public readonly edgeProxy?: EdgeProxy;
 
   public constructor(scope: Construct, id: string, props: DomainIngressProps) {
     super(scope, id);
     const entry: DomainEntry = domainEntry(WireDomain.parse(props.domain, 'domain'), props.isDefaultDomain ?? false, props.ingressName);
     const namespace = resolveNamespace(props.namespace);
+    const edge = props.entryPoint === undefined ? undefined : resolveDomainEdge(scope, entry, props.entryPoint, namespace);
     const chart = resolveIngressServicesChart(props.ingressServicesChart);
     const tls = props.tls ?? IngressTls.ownCertificate();
     const plan = ingressServicesPlan(entry, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
@@ -176,10 +207,88 @@ export class DomainIngress extends Construct {
     }
     const rendered = format.render(this, 'Release', spec);
     this.releaseObjects = rendered.objects;
-    this.expectedSecrets = rendered.expectedSecrets;
+    const expectedSecrets = [...rendered.expectedSecrets];
+
+    if (edge) {
+      const dir = `edge/${edge.domain.name}`;
+      this.entryAddress = edge.address.text;
+      this.haproxyConfig = renderHaproxyConfig(edge, vpsTarget(edge));
+      this.dnsRecords = renderZoneSnippet(edge);
+      this.certbotScript = renderCertbotScript(edge);
+      new ArtefactFile(this, 'HaproxyConfig', { path: `${dir}/haproxy.cfg`, content: this.haproxyConfig });
+      new ArtefactFile(this, 'DnsRecords', { path: `${dir}/dns.zone`, content: this.dnsRecords });
+      new ArtefactFile(this, 'CertbotScript', { path: `${dir}/certbot.sh`, content: this.certbotScript, executable: true });
+      if (edge.settings.loadBalancer.enabled) {
+        this.loadBalancerService = addIngressLoadBalancer(this, 'LoadBalancer', edge);
+      }
+      const edgeScope = props.entryPoint!.edgeProxyScope;
+      if (edgeScope) {
+        this.edgeProxy = new EdgeProxy(edgeScope, edge.domain.name, {
+          domain: edge.domain.name,
+          name: edge.edgeProxyName,
+          address: edge.address.text,
+          backendAddress: edge.backend.text,
+          haproxy: props.entryPoint!.haproxy,
+          loadBalancer: props.entryPoint!.loadBalancer,
+          dns: props.entryPoint!.dns,
+        });
+        expectedSecrets.push(this.edgeProxy.expectedSecret);
+      }
+    }
+    this.expectedSecrets = expectedSecrets;
     if (!isManaged(scope)) {
       reportAtSynth(this, this.warnings, () => this.expectedSecrets);
     }
+  }
+}
+
+/**
+ * The entry points of one domain, checked before anything is created.
+ *
+ * @param scope the parent of the DomainIngress (the edge proxies must not share its chart with the load balancers)
+ */
+export function resolveDomainEdge(scope: Construct, entry: DomainEntry, options: DomainEntryPointOptions, namespace: string): DomainEdge {
+  if (options === null || typeof options !== 'object') {
+    throw new Error(`entryPoint ${quote(options)} is not valid: expected { address, backendAddress }`);
+  }
+  const problems = new Problems();
+  // shared annotations are checked against every domain by MultiIngressBackend; one domain may name itself
+  const settings = problems.capture(() => resolveEntryPointSettings(options, namespace, new Set()));
+  const addresses = problems.capture(() => checkEntryAddresses(entry.domain.name, options.address, options.backendAddress));
+  if (settings) {
+    problems.capture(() => checkEdgeProxyScope(scope, options, settings.loadBalancer.enabled, [entry.domain.name]));
+  }
+  problems.throwIfAny(`Invalid entry point of ${quote(entry.domain.name)}`);
+  return { domain: entry.domain, ...addresses!, settings: settings!, ...entryPointNames(entry) };
+}
+
+/** The in-cluster edge proxies and the load balancers would claim the same addresses in one cluster. */
+export function checkEdgeProxyScope(scope: Construct, settings: EntryPointSettings, loadBalancers: boolean, domains: readonly string[]): void {
+  const edgeScope = settings.edgeProxyScope;
+  if (edgeScope === undefined) {
+    return;
+  }
+  let edgeChart: Chart | undefined;
+  try {
+    edgeChart = Construct.isConstruct(edgeScope) ? Chart.of(edgeScope) : undefined;
+  } catch {
+    edgeChart = undefined;
+  }
+  if (edgeChart === undefined) {
+    throw new Error('edgeProxyScope is not valid: expected a construct inside a Chart, e.g. the Chart of the edge cluster');
+  }
+  const taken = domains.filter((d) => edgeScope.node.tryFindChild(d) !== undefined);
+  if (taken.length > 0) {
+    throw new Error(
+      `edgeProxyScope ${quote(edgeScope.node.path)} already has an edge proxy for ${taken.map(quote).join(', ')}: one edge proxy per domain`,
+    );
+  }
+  if (loadBalancers && edgeChart === Chart.of(scope)) {
+    throw new Error(
+      `edgeProxyScope is in the chart ${quote(edgeChart.node.path)} of the load balancers: the in-cluster edge proxies and the ` +
+        "load balancers would claim each domain's entry address in one cluster; put the edge proxies in a chart of their own " +
+        'for the edge cluster, or set loadBalancer.enabled to false',
+    );
   }
 }
 

@@ -5,7 +5,9 @@ import { UnlinkabilityReport } from './audit/unlinkability-report';
 import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
-import { DomainIngress, IngressReleaseOptions, checkIngressValues, tlsSecretValues } from './domain-ingress';
+import { DomainIngress, IngressReleaseOptions, checkEdgeProxyScope, checkIngressValues, tlsSecretValues } from './domain-ingress';
+import { DomainEdge, resolveEdges } from './edge/model';
+import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
@@ -115,6 +117,18 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
    * @default [] (every error finding fails the synthesis)
    */
   readonly acknowledgedFindings?: string[];
+
+  /**
+   * Each domain's own public entry point: a load balancer Service per domain
+   * in front of the ingress controller, and for an HAProxy edge proxy per
+   * domain its `haproxy.cfg`, `certbot.sh` and DNS records (written by
+   * `WireApp` below `edge/<domain>/`), plus in-cluster edge proxies when
+   * `edgeProxyScope` is given. Addresses are checked: valid, one per domain,
+   * none shared, none equal to the backend's.
+   *
+   * @default - no entry points
+   */
+  readonly entryPoints?: EdgeOptions;
 }
 
 /** The releases every ingress release is installed after (they create the Services it routes to). */
@@ -204,6 +218,14 @@ export class MultiIngressBackend extends Construct {
       // which names each domain whose release would show it
       const first = topology.additional[0] ?? topology.defaultDomain;
       problems.capture(() => checkIngressValues(ingressBase.values, first));
+    }
+    let edges: Map<string, DomainEdge> | undefined;
+    if (props.entryPoints !== undefined) {
+      edges = problems.capture(() => resolveEdges(props.entryPoints!, topology, namespace ?? 'wire'));
+      if (edges) {
+        const loadBalancers = edges.get(topology.defaultDomain.domain.name)!.settings.loadBalancer.enabled;
+        problems.capture(() => checkEdgeProxyScope(this, props.entryPoints!, loadBalancers, topology.all.map((e) => e.domain.name)));
+      }
     }
     const certificates = new Map<string, string>();
     for (const entry of topology.all) {
@@ -296,6 +318,14 @@ export class MultiIngressBackend extends Construct {
           ingressServicesValues: ingressBase!.values,
           releaseFormat: format,
           releaseDependsOn: INGRESS_DEPENDS_ON,
+          entryPoint: edges && {
+            address: edges.get(entry.domain.name)!.address.text,
+            backendAddress: props.entryPoints!.backendAddress,
+            loadBalancer: props.entryPoints!.loadBalancer,
+            haproxy: props.entryPoints!.haproxy,
+            dns: props.entryPoints!.dns,
+            edgeProxyScope: props.entryPoints!.edgeProxyScope,
+          },
         }),
     );
     this.expectedSecrets = [

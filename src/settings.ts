@@ -26,3 +26,25 @@ export function resolveNamespace(namespace: unknown): string {
   }
   return ns;
 }
+
+/** The name part of a label or annotation key, and a label value (at most 63 characters). */
+const QUALIFIED_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Whether `key` is a valid label or annotation key: an optional DNS-subdomain
+ * prefix and "/", then a name of at most 63 letters, digits, "-", "_" and ".".
+ */
+export function isQualifiedKey(key: unknown): key is string {
+  if (typeof key !== 'string') {
+    return false;
+  }
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  return (prefix === undefined || isDnsSubdomain(prefix)) && QUALIFIED_NAME.test(name);
+}
+
+/** Whether `value` is a valid label value (may be empty). */
+export function isLabelValue(value: unknown): value is string {
+  return typeof value === 'string' && (value === '' || QUALIFIED_NAME.test(value));
+}

@@ -1,6 +1,6 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DomainIngress, IngressTls, MultiIngressBackend } from '../src';
+import { Artefacts, DomainIngress, IngressTls, MultiIngressBackend } from '../src';
 import { captureWarnings, errorOf } from './util';
 
 function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
@@ -108,4 +108,85 @@ test('releaseDependsOn must be release names', () => {
     'releaseDependsOn ["Wire Server"] is not valid: expected a list of Helm release names such as ["wire-server", "webapp"]',
   );
   expect(Testing.synth(chart)).toEqual([]);
+});
+
+describe('entry point of one domain', () => {
+  const ENTRY = { address: '198.51.100.20', backendAddress: '192.0.2.1' };
+  /** Synthesize without printing the Secrets report. */
+  const quietSynth = (chart: Chart) => {
+    const output = captureWarnings();
+    try {
+      return Testing.synth(chart);
+    } finally {
+      output.restore();
+    }
+  };
+
+  test('without entryPoint there is no load balancer and no edge artefact', () => {
+    const { ingress, objects } = standalone({ domain: 'red.example.com' });
+    expect(objects.map((o) => o.kind)).toEqual(['HelmChart']);
+    expect(ingress.entryAddress).toBeUndefined();
+    expect(Artefacts.of(ingress)).toEqual([]);
+  });
+
+  test('a load balancer at its address, and haproxy.cfg, dns.zone and certbot.sh below edge/<domain>/', () => {
+    const { ingress, objects } = standalone({ domain: 'red.example.com', ingressName: 'red', entryPoint: ENTRY });
+    const svc = objects.find((o) => o.kind === 'Service');
+    expect(svc.metadata).toMatchObject({ name: 'wire-entry-red', namespace: 'wire' });
+    expect(svc.spec.loadBalancerIP).toBe('198.51.100.20');
+    expect(ingress.loadBalancerService).toBeDefined();
+    expect(ingress.entryAddress).toBe('198.51.100.20');
+    expect(Artefacts.of(ingress).map((a) => [a.path, a.executable])).toEqual([
+      ['edge/red.example.com/certbot.sh', true],
+      ['edge/red.example.com/dns.zone', false],
+      ['edge/red.example.com/haproxy.cfg', false],
+    ]);
+    const byPath = Object.fromEntries(Artefacts.of(ingress).map((a) => [a.path, a.render()]));
+    expect(byPath['edge/red.example.com/haproxy.cfg']).toBe(ingress.haproxyConfig);
+    expect(byPath['edge/red.example.com/dns.zone']).toBe(ingress.dnsRecords);
+    expect(byPath['edge/red.example.com/certbot.sh']).toBe(ingress.certbotScript);
+    expect(ingress.haproxyConfig).toContain('server backend 192.0.2.1:443 ');
+  });
+
+  test('the load balancer follows the release namespace unless told otherwise, and can be switched off', () => {
+    const moved = standalone({ domain: 'red.example.com', namespace: 'wire-prod', entryPoint: ENTRY });
+    expect(moved.objects.find((o) => o.kind === 'Service').metadata.namespace).toBe('wire-prod');
+    const off = standalone({ domain: 'red.example.com', entryPoint: { ...ENTRY, loadBalancer: { enabled: false } } });
+    expect(off.objects.map((o) => o.kind)).toEqual(['HelmChart']);
+    expect(off.ingress.haproxyConfig).toBeDefined();
+  });
+
+  test('the in-cluster edge proxy goes into the scope given, and its Secret is expected', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    const ingress = new DomainIngress(chart, 'red', { domain: 'red.example.com', ingressName: 'red', entryPoint: { ...ENTRY, edgeProxyScope: edge } });
+    expect(ingress.edgeProxy!.name).toBe('wire-edge-red');
+    expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
+  });
+
+  test('edge proxies and load balancers in one chart would claim the same address: refused before anything is created', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new DomainIngress(chart, 'red', { domain: 'red.example.com', entryPoint: { ...ENTRY, edgeProxyScope: chart } }));
+    expect(message).toContain('edgeProxyScope is in the chart');
+    expect(message).toContain('set loadBalancer.enabled to false');
+    expect(Testing.synth(chart)).toEqual([]);
+    // without load balancers, one chart is fine
+    new DomainIngress(chart, 'blue', { domain: 'blue.example.net', entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: chart } });
+    expect(quietSynth(chart).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'Service']);
+  });
+
+  test('bad entry points are refused with the domain and the address named, before anything is created', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new DomainIngress(chart, 'red', { domain: 'red.example.com', entryPoint: { address: '192.0.2.1', backendAddress: '192.0.2.1' } }));
+    expect(message).toBe(
+      'Invalid entry point of "red.example.com": entry address "192.0.2.1" of "red.example.com" is the backend\'s address (backendAddress): ' +
+        'expected an address of its own, so that the backend stays hidden behind it',
+    );
+    expect(errorOf(() => new DomainIngress(chart, 'r2', { domain: 'red.example.com', entryPoint: { address: '198.51.100.300', backendAddress: '192.0.2.1', dns: { ttl: -5 } } }))).toMatch(
+      /2 problems[\s\S]*dns.ttl -5[\s\S]*entry address of "red.example.com" "198.51.100.300" is not valid/,
+    );
+    expect(Testing.synth(chart)).toEqual([]);
+  });
 });

@@ -1,11 +1,18 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import { join, sep } from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import {
+  ArtefactFile,
+  EdgeOptions,
   IngressTls,
   IssuerKind,
   MultiIngressBackend,
   MultiIngressBackendProps,
   ReleaseFormat,
   SamlContactType,
+  WireApp,
   WireCharts,
 } from '../src';
 import { GUIDE, captureWarnings, domains, errorOf, ingressReleases, release, synth, valuesOf } from './util';
@@ -390,4 +397,129 @@ test('the releases are plain objects of a user chart with its own namespace', ()
   } finally {
     output.restore();
   }
+});
+
+describe('entry points', () => {
+  const ENTRY: EdgeOptions = {
+    addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+    backendAddress: '192.0.2.1',
+  };
+  const tempDirs: string[] = [];
+  const tempDir = () => {
+    tempDirs.push(fs.mkdtempSync(join(os.tmpdir(), 'entry-points-')));
+    return tempDirs[tempDirs.length - 1];
+  };
+  afterAll(() => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  /** Synthesize the guide's deployment with entry points into a temporary folder; every file written, by path. */
+  function written(entryPoints: Partial<EdgeOptions> = {}): { [path: string]: string } {
+    const outdir = tempDir();
+    const app = new WireApp({ outdir });
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: edge, ...entryPoints } });
+    const output = captureWarnings();
+    try {
+      app.synth();
+    } finally {
+      output.restore();
+    }
+    const files = (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((f) => fs.statSync(join(outdir, f)).isFile()).sort();
+    return Object.fromEntries(files.map((f) => [f.split(sep).join('/'), fs.readFileSync(join(outdir, f), 'utf8')]));
+  }
+
+  test("snapshot: the guide's 3 domains with load balancers, in-cluster edge proxies and the files for their VPSs", () => {
+    // the unlinkability report is tested in test/audit
+    expect(Object.fromEntries(Object.entries(written()).filter(([p]) => !p.startsWith('audit/')))).toMatchSnapshot();
+  });
+
+  test('the documented layout, one folder per domain', () => {
+    expect(Object.keys(written())).toEqual([
+      'audit/unlinkability.json',
+      'audit/unlinkability.md',
+      'edge.k8s.yaml',
+      'edge/blue.example.net/certbot.sh',
+      'edge/blue.example.net/dns.zone',
+      'edge/blue.example.net/haproxy.cfg',
+      'edge/green.example.org/certbot.sh',
+      'edge/green.example.org/dns.zone',
+      'edge/green.example.org/haproxy.cfg',
+      'edge/red.example.com/certbot.sh',
+      'edge/red.example.com/dns.zone',
+      'edge/red.example.com/haproxy.cfg',
+      'wire.k8s.yaml',
+    ]);
+  });
+
+  test('every domain gets its own load balancer, proxy and records, and none of them names another domain', () => {
+    const files = written();
+    const objects = [...parseAllDocuments(files['wire.k8s.yaml']), ...parseAllDocuments(files['edge.k8s.yaml'])].map((d) => d.toJSON());
+    const services = objects.filter((o) => o.kind === 'Service');
+    for (const [domain, address] of Object.entries(ENTRY.addresses)) {
+      const others = Object.keys(ENTRY.addresses).filter((d) => d !== domain);
+      const own = services.filter((s) => s.spec.loadBalancerIP === address);
+      // one in front of the ingress controller (backend cluster), one in front of the edge proxy (edge cluster)
+      expect(own.map((s) => s.metadata.namespace).sort()).toEqual(['wire', 'wire-edge']);
+      const edgeConfig = objects.find((o) => o.kind === 'ConfigMap' && o.data['haproxy.cfg'].includes(`edge proxy of ${domain},`));
+      for (const text of [files[`edge/${domain}/haproxy.cfg`], files[`edge/${domain}/dns.zone`], files[`edge/${domain}/certbot.sh`], edgeConfig.data['haproxy.cfg'], JSON.stringify(own)]) {
+        expect(text).toContain(domain);
+        for (const other of others) {
+          expect(text).not.toContain(other);
+        }
+      }
+      expect(files[`edge/${domain}/dns.zone`]).toContain(` ${address}\n`);
+    }
+    expect(new Set(services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).size).toBe(6);
+  });
+
+  test('the Secrets of the in-cluster edge proxies are expected, and no key is written', () => {
+    const app = Testing.app();
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: edge } });
+    expect(backend.expectedSecrets.filter((s) => s.namespace === 'wire-edge').map((s) => s.name)).toEqual(['wire-edge-tls', 'wire-edge-red-tls', 'wire-edge-blue-tls']);
+    expect(Object.values(written()).join('\n')).not.toContain('PRIVATE KEY');
+  });
+
+  test('the same input gives the same files', () => {
+    expect(written()).toEqual(written());
+  });
+
+  test('shared addresses, the backend address and missing domains are refused with names and addresses, before anything is created', () => {
+    const message = refusedWith({
+      ...GUIDE,
+      entryPoints: { backendAddress: '203.0.113.10', addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '203.0.113.10' } },
+    });
+    expect(message).toMatch(/^Invalid multi-ingress configuration: 4 problems/);
+    expect(message).toContain('entry address "203.0.113.10" of "green.example.org" is the backend\'s address');
+    expect(message).toContain('domains "green.example.org" and "red.example.com" have the same entry address "203.0.113.10"');
+    expect(message).toContain('entryPoints.addresses has no address for "blue.example.net"');
+  });
+
+  test('entry point problems are reported in the same list as the other settings', () => {
+    const message = refusedWith({ ...GUIDE, namespace: 'Wire', entryPoints: { ...ENTRY, dns: { ttl: -1 }, loadBalancer: { annotations: { 'x.io/y': 'blue.example.net' } } } });
+    expect(message).toMatch(/^Invalid multi-ingress configuration: 3 problems/);
+    expect(message).toContain('namespace "Wire" is not valid');
+    expect(message).toContain('dns.ttl -1 is not valid');
+    expect(message).toContain('loadBalancer.annotations mention "blue.example.net"');
+  });
+
+  test('edge proxies in the chart of the load balancers are refused', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: chart } }));
+    expect(message).toContain('edgeProxyScope is in the chart');
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('nothing is written when validation fails', () => {
+    const outdir = join(tempDir(), 'out');
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    expect(() => new MultiIngressBackend(chart, 'backend', { ...GUIDE, entryPoints: { ...ENTRY, backendAddress: '198.51.100.20' } })).toThrow(
+      'entry address "198.51.100.20" of "red.example.com" is the backend\'s address',
+    );
+    new ArtefactFile(chart, 'unrelated', { path: 'x.txt', content: 'x' });
+    chart.node.addValidation({ validate: () => ['failed on purpose'] });
+    expect(errorOf(() => app.synth())).toContain('failed on purpose');
+    // cdk8s creates the folder before it validates; nothing is written into it
+    expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
+  });
 });

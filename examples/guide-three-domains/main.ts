@@ -3,6 +3,12 @@
  * domain, red.example.com and blue.example.net are additional domains with
  * the short ingress names the guide uses.
  *
+ * Each domain gets its own public entry point (addresses from the
+ * documentation ranges): a load balancer Service in front of the ingress
+ * controller (wire.k8s.yaml), the haproxy.cfg, certbot.sh and DNS records of
+ * its VPS (edge/<domain>/), and an in-cluster edge proxy for an edge cluster
+ * (edge.k8s.yaml). Apply one of the two entry points per domain, not both.
+ *
  * Usage: main.ts [OUTDIR]   (default: synth-out/guide)
  */
 import * as fs from 'fs';
@@ -14,12 +20,24 @@ const outdir = process.argv[2] ?? 'synth-out/guide';
 
 const app = new WireApp({ outdir });
 const chart = new Chart(app, 'wire');
+// the in-cluster edge proxies belong to another cluster: a chart of their own
+const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
 let backend: MultiIngressBackend;
 try {
   backend = new MultiIngressBackend(chart, 'backend', {
     defaultDomain: 'green.example.org',
     additionalDomains: ['red.example.com', 'blue.example.net'],
     ingressNames: { 'red.example.com': 'red', 'blue.example.net': 'blue' },
+    entryPoints: {
+      addresses: {
+        'green.example.org': '203.0.113.10',
+        'red.example.com': '198.51.100.20',
+        'blue.example.net': '2001:db8::30',
+      },
+      // the backend's own address (its ingress controller's load balancer), where the edge proxies forward to
+      backendAddress: '192.0.2.1',
+      edgeProxyScope: edge,
+    },
   });
 } catch (e) {
   // validation failed: nothing was written
@@ -48,6 +66,10 @@ console.log(
 console.log('releases:');
 for (const obj of [...backend.releaseObjects, ...backend.domainIngresses.flatMap((d) => d.releaseObjects)]) {
   console.log(`  ${obj.kind} ${obj.metadata.namespace}/${obj.name}`);
+}
+console.log('entry points:');
+for (const d of backend.domainIngresses) {
+  console.log(`  ${d.domain.name} at ${d.entryAddress}: Service ${d.loadBalancerService?.name}, edge proxy ${d.edgeProxy?.name}`);
 }
 console.log('Secrets to create before the releases install:');
 for (const s of backend.expectedSecrets) {

@@ -37,6 +37,7 @@ export function runAudit(subject: AuditSubject, defaultDomain: string, acknowled
     observations: collected.observations,
     shared: collected.shared,
     unattributed: collected.unattributed,
+    upstreams: collected.upstreams,
     acknowledged,
   });
   const report = new UnlinkabilityReport({ domains: [...subject.domains], defaultDomain, findings, observations: collected.observations });

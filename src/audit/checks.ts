@@ -1,5 +1,6 @@
 import { quote } from '../errors';
 import { Located, SharedFacts } from './observe';
+import { Upstream } from './observer';
 import { abbreviate, byCodeUnit, listed, semicolonList, shortHash } from './text';
 import { AuditFinding, FindingSeverity, Observation, ObservationKind } from './types';
 import { domainsNamedIn } from '../values/merge';
@@ -14,6 +15,12 @@ export interface AuditInput {
   readonly shared: SharedFacts;
   /** Objects and files the audit could not attribute to a domain. */
   readonly unattributed: readonly Located[];
+  /**
+   * Addresses the domains' proxies forward to.
+   *
+   * @default none
+   */
+  readonly upstreams?: readonly Upstream[];
   /** Ids of findings the operator accepts. */
   readonly acknowledged: readonly string[];
 }
@@ -35,6 +42,7 @@ export function runChecks(input: AuditInput): AuditFinding[] {
     ...backendDomain(input.shared.backendDomain, input.domains, names),
     ...brigEmails(input.shared.brig, input.domains, names),
     ...routedWithoutPerDomainHosts(input.shared),
+    ...sharedUpstreams(input.upstreams ?? []),
     ...sso(input.shared, input.domains, names),
     ...ownCertificates(input.shared),
     ...unattributed(input.unattributed),
@@ -161,7 +169,10 @@ function sharedIdentifiers(observations: readonly Observation[]): Draft[] {
       if (domains.length < 2) {
         continue;
       }
-      const artefacts = [...new Set(group.map((o) => `${o.domain}: ${o.artefact}${o.path === undefined ? '' : ` at ${o.path}`}`))].sort(byCodeUnit);
+      // one place per domain first, so that the message names where each domain shows it
+      const all = [...new Set(group.map((o) => `${o.domain}: ${o.artefact}${o.path === undefined ? '' : ` at ${o.path}`}`))].sort(byCodeUnit);
+      const first = domains.map((d) => all.find((a) => a.startsWith(`${d}: `))!);
+      const artefacts = [...first, ...all.filter((a) => !first.includes(a))];
       found.push({
         id: `shared-${rule.kind}:${value}`,
         check: `shared-${rule.kind}`,
@@ -326,6 +337,33 @@ function brigEmails(values: readonly Located[], domains: readonly string[], name
       reason: 'brig has no multi-ingress support: one set of URLs and one sender address for every domain',
       mitigation:
         'point brig.config.externalUrls and emailSMS at hosts that name none of the served domains (e.g. a separate accounts domain) with a neutral sender, or accept that a user who receives such an e-mail sees that domain',
+    },
+  ];
+}
+
+/** The edge proxies of several domains forward to one backend address. */
+function sharedUpstreams(upstreams: readonly Upstream[]): Draft[] {
+  const byAddress = new Map<string, Set<string>>();
+  for (const u of upstreams) {
+    byAddress.set(u.address, (byAddress.get(u.address) ?? new Set()).add(u.domain));
+  }
+  const shared = [...byAddress].filter(([, domains]) => domains.size > 1).sort(([a], [b]) => byCodeUnit(a, b));
+  if (shared.length === 0) {
+    return [];
+  }
+  const domains = sorted([...new Set(shared.flatMap(([, d]) => [...d]))]);
+  const addresses = shared.map(([a]) => a);
+  return [
+    {
+      id: 'structural:backend-address',
+      check: 'structural',
+      severity: FindingSeverity.WARNING,
+      domains,
+      artefact: 'the edge proxy configurations (haproxy.cfg, edge proxy ConfigMaps)',
+      value: addresses.join(', '),
+      message: `the edge proxies of ${domains.length} domains forward to the same backend address ${listed(addresses.map((a) => quote(a)))}`,
+      reason: "one backend serves every domain: whoever watches the edge proxies' outgoing traffic, or the backend's incoming traffic, sees them meet",
+      mitigation: 'carry the traffic between the edge proxies and the backend over a network an observer of the domains cannot see (a private network or tunnel)',
     },
   ];
 }

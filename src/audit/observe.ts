@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
 import { observeIngressChart } from './ingress-chart';
-import { DomainObserver, ObservationCollector } from './observer';
+import { DomainObserver, ObservationCollector, Upstream } from './observer';
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
@@ -52,29 +52,74 @@ export interface AuditSubject {
   readonly isOwnFile: (file: ArtefactFile) => boolean;
 }
 
-/** The emitted objects and files the audit reads, rendered once. */
-export interface Emitted {
-  /** Every Kubernetes object in the audited scope, except the shared releases', with its JSON. */
-  readonly objects: ReadonlyArray<{ readonly construct: IConstruct; readonly json: any }>;
-  /** Every file of the app (except the audit's own), with its content. */
-  readonly files: ReadonlyArray<{ readonly file: ArtefactFile; readonly content: string }>;
+/** An emitted object or file, with the domain it belongs to. */
+interface Attributed {
+  /** The domain whose public observes it, if the audit can tell. */
+  readonly domain?: string;
+  /** Whether it is part of the audited deployment (the MultiIngressBackend's subtree). */
+  readonly inScope: boolean;
 }
 
-/** Render what the audit reads: the objects of the audited scope and the files of the app. */
+/** The emitted objects and files the audit reads, rendered once. */
+export interface Emitted {
+  /** Kubernetes objects of the deployment or of a domain (not the shared releases'), with their JSON. */
+  readonly objects: ReadonlyArray<Attributed & { readonly construct: IConstruct; readonly json: any }>;
+  /** Files of the deployment or of a domain (not the audit's own), with their content. */
+  readonly files: ReadonlyArray<Attributed & { readonly file: ArtefactFile; readonly content: string }>;
+}
+
+/**
+ * Render what the audit reads, each with the domain it belongs to:
+ *
+ * - a construct belongs to a domain when it is in the domain's
+ *   `DomainIngress` or its in-cluster edge proxy, or under a construct whose
+ *   id is the domain (anywhere in the app: per-domain constructs in another
+ *   chart are found too);
+ * - a file belongs to the domain one of its path segments names
+ *   (`edge/<domain>/...`, `dns/<domain>.zone`), else to its construct's;
+ * - objects and files of the deployment that belong to no domain are kept, to
+ *   be reported as not audited; those outside it are not the audit's.
+ */
 export function emitted(subject: AuditSubject): Emitted {
+  const names = new Set(subject.domains);
   const shared = new Set<IConstruct>(subject.sharedObjects);
-  return {
-    objects: subject.scope.node
-      .findAll()
-      .filter(ApiObject.isApiObject)
-      .filter((obj) => !shared.has(obj))
-      .map((obj) => ({ construct: obj, json: obj.toJson() })),
-    files: subject.scope.node.root.node
-      .findAll()
-      .filter(ArtefactFile.isArtefactFile)
-      .filter((file) => !subject.isOwnFile(file))
-      .map((file) => ({ file, content: file.render() })),
+  const owner = new Map<IConstruct, string>();
+  for (const di of subject.ingresses) {
+    for (const root of [di, ...(di.edgeProxy ? [di.edgeProxy] : [])]) {
+      for (const c of root.node.findAll()) {
+        owner.set(c, di.domain.name);
+      }
+    }
+  }
+  const ownerOf = (c: IConstruct): string | undefined => {
+    for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) {
+      const known = owner.get(s);
+      if (known !== undefined) {
+        return known;
+      }
+      if (names.has(s.node.id)) {
+        return s.node.id;
+      }
+    }
+    return undefined;
   };
+  const scopePath = subject.scope.node.path;
+  const inScope = (c: IConstruct): boolean => c.node.path === scopePath || c.node.path.startsWith(`${scopePath}/`);
+
+  const all = subject.scope.node.root.node.findAll();
+  const objects = all
+    .filter(ApiObject.isApiObject)
+    .filter((obj) => !shared.has(obj))
+    .map((obj) => ({ construct: obj, domain: ownerOf(obj), inScope: inScope(obj) }))
+    .filter((o) => o.domain !== undefined || o.inScope)
+    .map((o) => ({ ...o, json: o.construct.toJson() }));
+  const files = all
+    .filter(ArtefactFile.isArtefactFile)
+    .filter((file) => !subject.isOwnFile(file))
+    .map((file) => ({ file, domain: fileDomain(file.path, names) ?? ownerOf(file), inScope: inScope(file) }))
+    .filter((f) => f.domain !== undefined || f.inScope)
+    .map((f) => ({ ...f, content: f.file.render() }));
+  return { objects, files };
 }
 
 /** Everything collected from the emitted output. */
@@ -83,6 +128,8 @@ export interface Collected {
   readonly shared: SharedFacts;
   /** Objects and files of the deployment that belong to no domain the audit can tell. */
   readonly unattributed: Located[];
+  /** Addresses the domains' proxies forward to. */
+  readonly upstreams: Upstream[];
 }
 
 const WIRE_SERVER = 'release wire-server values';
@@ -93,54 +140,34 @@ const WIRE_SERVER = 'release wire-server values';
  * - its ingress release's values as handed to the release format, and what
  *   the chart renders from them (Ingress hosts and CSP, TLS Secret,
  *   cert-manager Certificate and Issuer with its ACME e-mail);
- * - the TLS values Secret its release reads (own certificates);
+ * - the Secrets the operator creates for it (its certificates);
  * - its entries in the shared wire-server release (deeplink document, guest
  *   link, asset endpoint, SAML settings);
- * - every Kubernetes object in its `DomainIngress`, or under a construct
- *   whose id is the domain, anywhere in the deployment: scanned as text, and
- *   addresses, host names, certificates and issuers read from Services,
- *   Ingresses, external-dns annotations and `DNSEndpoint`s, cert-manager
- *   objects and TLS Secrets;
- * - every `ArtefactFile` in the app whose path has a segment `<domain>` or
- *   `<domain>.<ext>` (e.g. `edge/red.example.com/haproxy.cfg`), or that sits
- *   in the domain's constructs: scanned line by line, with addresses from DNS
- *   records and `bind`/`listen` lines.
+ * - every Kubernetes object that belongs to it (see `emitted`: its
+ *   `DomainIngress`, its edge proxy, constructs named after it): scanned as
+ *   text, and addresses, host names, certificates and issuers read from
+ *   Services, Ingresses, external-dns annotations and `DNSEndpoint`s,
+ *   cert-manager objects and TLS Secrets;
+ * - every file that belongs to it (`edge/<domain>/...`): scanned line by
+ *   line, with addresses from DNS records and `bind`/`listen` lines.
+ *
+ * What renders release values (a HelmChart's `valuesContent`, a values
+ * file) is observed once, as those values.
  */
 export function collect(subject: AuditSubject, output: Emitted = emitted(subject)): Collected {
-  const names = new Set(subject.domains);
   const collector = new ObservationCollector();
   const observers = new Map<string, DomainObserver>(subject.domains.map((d) => [d, collector.observer(d)]));
   const unattributed: Located[] = [];
-
-  // constructs that belong to a domain: its DomainIngress subtree
-  const owner = new Map<IConstruct, string>();
-  for (const di of subject.ingresses) {
-    for (const c of di.node.findAll()) {
-      owner.set(c, di.domain.name);
-    }
-  }
-  const ownerOf = (c: IConstruct): string | undefined => {
-    const direct = owner.get(c);
-    if (direct !== undefined) {
-      return direct;
-    }
-    // a construct whose id is the domain, between `c` and the audited scope
-    for (let s: IConstruct | undefined = c; s !== undefined && s !== subject.scope; s = s.node.scope) {
-      if (names.has(s.node.id)) {
-        return s.node.id;
-      }
-    }
-    return undefined;
-  };
-  const inScope = (c: IConstruct): boolean => c.node.path === subject.scope.node.path || c.node.path.startsWith(`${subject.scope.node.path}/`);
 
   for (const di of subject.ingresses) {
     const o = observers.get(di.domain.name)!;
     const artefact = `release ${di.releaseName} values`;
     o.tree(artefact, di.values, { emails: true });
     observeIngressChart(o, di.values, di.releaseName, di.namespace);
-    for (const s of di.expectedSecrets.filter((e) => e.key === TLS_VALUES_KEY)) {
-      o.add(`TLS values Secret read by release ${s.releaseName}`, ObservationKind.CERTIFICATE, `secret/${s.namespace}/${s.name}`, s.key);
+    // the Secrets the operator creates for this domain hold its certificates (ingress and edge proxy)
+    for (const s of di.expectedSecrets) {
+      const artefact = s.key === TLS_VALUES_KEY ? `TLS values Secret read by release ${s.releaseName}` : `Secret for ${s.releaseName}`;
+      o.add(artefact, ObservationKind.CERTIFICATE, `secret/${s.namespace}/${s.name}`, s.key);
     }
     observeWireServerEntries(o, subject.wireServerValues, di.isDefaultDomain);
   }
@@ -150,8 +177,7 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
   for (const di of subject.ingresses) {
     di.releaseObjects.forEach((obj) => releaseValues.set(obj, di.values));
   }
-  for (const { construct: obj, json } of output.objects) {
-    const domain = ownerOf(obj);
+  for (const { construct: obj, json, domain } of output.objects) {
     if (domain === undefined) {
       unattributed.push({ artefact: objectName(json), path: obj.node.path, value: '' });
       continue;
@@ -164,16 +190,13 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
   // (a file that renders a release's values, e.g. the values-files format's, was observed as those values)
   const valuesOf = new Map(subject.ingresses.map((di) => [di.domain.name, di.values]));
   const sharedRenderings = subject.sharedValues.map(isRenderingOf);
-  for (const { file, content } of output.files) {
-    const domain = fileDomain(file.path, names) ?? (inScope(file) ? ownerOf(file) : undefined);
+  for (const { file, content, domain } of output.files) {
     const own = domain === undefined ? undefined : valuesOf.get(domain);
     if ((own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content))) {
       continue;
     }
     if (domain === undefined) {
-      if (inScope(file)) {
-        unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
-      }
+      unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
       continue;
     }
     observeFile(observers.get(domain)!, file.path, content);
@@ -183,6 +206,7 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     observations: collector.observations(),
     shared: sharedFacts(subject),
     unattributed,
+    upstreams: collector.upstreams(),
   };
 }
 

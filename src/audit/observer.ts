@@ -1,4 +1,4 @@
-import { couldNameDomain, emailsIn } from './text';
+import { couldNameDomain, emailsIn, upstreamsIn } from './text';
 import { Observation, ObservationKind } from './types';
 import { forEachString } from '../values/merge';
 
@@ -27,10 +27,19 @@ export interface DomainObserver {
   tree(artefact: string, node: unknown, options: TextOptions, basePath?: string): void;
 }
 
+/** An address a domain's proxy forwards to (the backend, for an edge proxy). */
+export interface Upstream {
+  readonly domain: string;
+  readonly artefact: string;
+  readonly path?: string;
+  readonly address: string;
+}
+
 /** Collects observations of every domain, without duplicates. */
 export class ObservationCollector {
   private readonly seen = new Set<string>();
   private readonly items: Observation[] = [];
+  private readonly forwards: Upstream[] = [];
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
@@ -47,6 +56,9 @@ export class ObservationCollector {
         return;
       }
       add(artefact, ObservationKind.TEXT, value, path);
+      for (const address of upstreamsIn(value)) {
+        this.forwards.push(path === undefined ? { domain, artefact, address } : { domain, artefact, path, address });
+      }
       if (options.emails && value.includes('@')) {
         for (const email of emailsIn(value)) {
           add(artefact, ObservationKind.EMAIL, email, path);
@@ -57,6 +69,11 @@ export class ObservationCollector {
       walk(node, basePath, (value, path) => text(artefact, value, path === '' ? undefined : path, options), options.skip);
     };
     return { domain, add, text, tree };
+  }
+
+  /** Addresses the domains' proxies forward to. */
+  public upstreams(): Upstream[] {
+    return [...this.forwards];
   }
 
   /**

@@ -23,6 +23,24 @@ export function asAddress(value: string): string | undefined {
   return isIP(bare) === 0 ? undefined : bare;
 }
 
+/** Proxy upstreams: HAProxy `server <name> <address>[:<port>]`, nginx `server <address>[:<port>];`. */
+const UPSTREAM = /^\s*server\s+(?:[A-Za-z0-9_.-]+\s+)?(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?[\s;]/gim;
+
+/** The addresses a proxy configuration forwards to (loopback left out), lower case. */
+export function upstreamsIn(text: string): string[] {
+  if (!text.includes('server')) {
+    return [];
+  }
+  const found: string[] = [];
+  for (const m of `${text}\n`.matchAll(UPSTREAM)) {
+    const address = asAddress(m[1]);
+    if (address !== undefined && !/^127\./.test(address) && address !== '::1') {
+      found.push(address);
+    }
+  }
+  return found;
+}
+
 /** The first 8 hex digits of the SHA-256 of the parts: a short, stable part of an id. */
 export function shortHash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 8);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FindingSeverity, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind, ReleaseFormat, UnlinkabilityReport, WireApp } from '../../src';
 import { captureWarnings, errorOf, valuesOf, synth } from '../util';
 import { GUIDE, deployment, fails, ingressOf, passes } from './helpers';
@@ -296,4 +296,59 @@ test('the report is computed again when the output changes, and reused while it 
   // a change to an existing object is seen too
   svc.addJsonPatch(JsonPatch.add('/data/b', 'see blue.example.net'));
   expect(backend.audit().errors.map((f) => f.check)).toEqual(['foreign-domain']);
+});
+
+describe('with the per-domain entry points', () => {
+  const entryPoints = (edge: Chart) => ({
+    addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+    backendAddress: '192.0.2.1',
+    edgeProxyScope: edge,
+  });
+  function guideWithEdges(extend?: (backend: MultiIngressBackend) => void): { report: UnlinkabilityReport; error?: string } {
+    const app = Testing.app();
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: entryPoints(edge) });
+    extend?.(backend);
+    const output = captureWarnings();
+    try {
+      app.synthYaml();
+      return { report: backend.audit() };
+    } catch (e) {
+      return { report: backend.audit(), error: (e as Error).message };
+    } finally {
+      output.restore();
+    }
+  }
+
+  test('load balancers, edge files and in-cluster edge proxies (in another chart) are audited; the shared backend address is said', () => {
+    const { report, error } = guideWithEdges();
+    expect(error).toBeUndefined();
+    expect(report.warnings.map((w) => w.id)).toEqual([...STRUCTURAL.slice(0, 1), 'structural:backend-address', ...STRUCTURAL.slice(1)]);
+    expect(report.finding('structural:backend-address')?.message).toBe('the edge proxies of 3 domains forward to the same backend address "192.0.2.1"');
+    expect(report.findings.filter((f) => f.check === 'unattributed')).toEqual([]);
+    const red = report.observationsOf('red.example.com').filter((o) => o.kind !== ObservationKind.TEXT && o.kind !== ObservationKind.HOST);
+    const seen = (artefact: string) => red.filter((o) => o.artefact === artefact).map((o) => `${o.kind} ${o.value}`);
+    expect(seen('Service wire/wire-entry-red')).toContain('address 198.51.100.20');
+    expect(seen('Service wire-edge/wire-edge-red')).toContain('address 198.51.100.20');
+    expect(seen('file edge/red.example.com/dns.zone')).toContain('address 198.51.100.20');
+    expect(seen('file edge/red.example.com/certbot.sh')).toEqual(['email hostmaster@red.example.com']);
+    expect(seen('Secret for wire-edge-red')).toEqual(['certificate secret/wire-edge/wire-edge-red-tls']);
+    // the edge proxy's HAProxy configuration names only its own domain
+    expect(report.observationsOf('red.example.com').some((o) => o.artefact === 'ConfigMap wire-edge/wire-edge-red-haproxy')).toBe(true);
+  });
+
+  test("an object added to one domain's edge proxy with another domain's address is caught", () => {
+    const { error, report } = guideWithEdges((backend) => {
+      const red = backend.domainIngresses.find((d) => d.domain.name === 'red.example.com')!;
+      new ApiObject(red.edgeProxy!, 'extra', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'wire-edge-red-extra', namespace: 'wire-edge' },
+        spec: { type: 'LoadBalancer', loadBalancerIP: '2001:db8::30' },
+      });
+    });
+    expect(error).toContain('blue.example.net and red.example.com show the same address "2001:db8::30"');
+    expect(error).toContain('red.example.com: Service wire-edge/wire-edge-red-extra at spec.loadBalancerIP');
+    expect(report.errors.map((f) => f.id)).toEqual(['shared-address:2001:db8::30']);
+  });
 });

@@ -38,6 +38,7 @@ export function runAudit(subject: AuditSubject, defaultDomain: string, acknowled
     shared: collected.shared,
     unattributed: collected.unattributed,
     upstreams: collected.upstreams,
+    serviceTargets: collected.serviceTargets,
     acknowledged,
   });
   const report = new UnlinkabilityReport({ domains: [...subject.domains], defaultDomain, findings, observations: collected.observations });

@@ -1,6 +1,6 @@
 import { quote } from '../errors';
 import { Located, SharedFacts } from './observe';
-import { Upstream } from './observer';
+import { ServiceTarget, Upstream } from './observer';
 import { abbreviate, byCodeUnit, listed, semicolonList, shortHash } from './text';
 import { AuditFinding, FindingSeverity, Observation, ObservationKind } from './types';
 import { domainsNamedIn } from '../values/merge';
@@ -21,6 +21,12 @@ export interface AuditInput {
    * @default none
    */
   readonly upstreams?: readonly Upstream[];
+  /**
+   * The pods the domains' load balancer Services send their traffic to.
+   *
+   * @default none
+   */
+  readonly serviceTargets?: readonly ServiceTarget[];
   /** Ids of findings the operator accepts. */
   readonly acknowledged: readonly string[];
 }
@@ -43,6 +49,7 @@ export function runChecks(input: AuditInput): AuditFinding[] {
     ...brigEmails(input.shared.brig, input.domains, names),
     ...routedWithoutPerDomainHosts(input.shared),
     ...sharedUpstreams(input.upstreams ?? []),
+    ...sharedServiceTargets(input.serviceTargets ?? []),
     ...sso(input.shared, input.domains, names),
     ...ownCertificates(input.shared),
     ...unattributed(input.unattributed),
@@ -364,6 +371,39 @@ function sharedUpstreams(upstreams: readonly Upstream[]): Draft[] {
       message: `the edge proxies of ${domains.length} domains forward to the same backend address ${listed(addresses.map((a) => quote(a)))}`,
       reason: "one backend serves every domain: whoever watches the edge proxies' outgoing traffic, or the backend's incoming traffic, sees them meet",
       mitigation: 'carry the traffic between the edge proxies and the backend over a network an observer of the domains cannot see (a private network or tunnel)',
+    },
+  ];
+}
+
+/** The load balancers of several domains lead to the same pods (the one ingress controller). */
+function sharedServiceTargets(targets: readonly ServiceTarget[]): Draft[] {
+  const byTarget = new Map<string, ServiceTarget[]>();
+  for (const t of targets) {
+    const group = byTarget.get(t.target);
+    if (group) {
+      group.push(t);
+    } else {
+      byTarget.set(t.target, [t]);
+    }
+  }
+  const shared = [...byTarget.values()].filter((group) => new Set(group.map((t) => t.domain)).size > 1);
+  if (shared.length === 0) {
+    return [];
+  }
+  const all = shared.flat();
+  const domains = sorted([...new Set(all.map((t) => t.domain))]);
+  return [
+    {
+      id: 'structural:shared-ingress-controller',
+      check: 'structural',
+      severity: FindingSeverity.WARNING,
+      domains,
+      artefact: semicolonList(all.map((t) => `${t.domain}: ${t.artefact}`).sort(byCodeUnit)),
+      value: shared.map((group) => group[0].target).join(', '),
+      message: `the load balancers of ${domains.length} domains lead to the same pods (the one ingress controller), which answers for every domain on every address`,
+      reason:
+        "whoever connects to one domain's address and asks for another domain's host name gets that domain's certificate and answer: active probing links them",
+      mitigation: "put each domain's own edge proxy in front (it answers only its own domain) where active probing matters",
     },
   ];
 }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
 import { observeIngressChart } from './ingress-chart';
-import { DomainObserver, ObservationCollector, Upstream } from './observer';
+import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from './observer';
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
@@ -130,6 +130,8 @@ export interface Collected {
   readonly unattributed: Located[];
   /** Addresses the domains' proxies forward to. */
   readonly upstreams: Upstream[];
+  /** The pods the domains' load balancers send their traffic to. */
+  readonly serviceTargets: ServiceTarget[];
 }
 
 const WIRE_SERVER = 'release wire-server values';
@@ -184,6 +186,10 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     }
     const values = releaseValues.get(obj);
     observeApiObject(observers.get(domain)!, json, values === undefined ? undefined : isRenderingOf(values));
+    const target = loadBalancerTarget(json);
+    if (target !== undefined) {
+      collector.serviceTarget({ domain, artefact: objectName(json), target });
+    }
   }
 
   // every file written next to the manifests
@@ -207,6 +213,7 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     shared: sharedFacts(subject),
     unattributed,
     upstreams: collector.upstreams(),
+    serviceTargets: collector.serviceTargets(),
   };
 }
 
@@ -243,6 +250,15 @@ function objectName(json: any): string {
 
 /** Renderings of release values, computed once per values object (the audit runs several times per synthesis). */
 const renderings = new WeakMap<Values, { texts: Set<string>; canonical: string }>();
+
+/** The pods a `LoadBalancer` Service selects (its namespace and selector), if it is one. */
+function loadBalancerTarget(json: any): string | undefined {
+  const selector = json?.spec?.selector;
+  if (json?.kind !== 'Service' || json?.spec?.type !== 'LoadBalancer' || !isPlainObject(selector) || Object.keys(selector).length === 0) {
+    return undefined;
+  }
+  return `${json?.metadata?.namespace ?? ''} ${canonicalJson(selector)}`;
+}
 
 /** A test for the values of a release as its release format renders them (observed as values instead). */
 function isRenderingOf(values: Values): (node: unknown) => boolean {

@@ -35,11 +35,20 @@ export interface Upstream {
   readonly address: string;
 }
 
+/** The pods a domain's load balancer Service sends its traffic to. */
+export interface ServiceTarget {
+  readonly domain: string;
+  readonly artefact: string;
+  /** `namespace` and selector of the Service, e.g. `wire {"app.kubernetes.io/name":"ingress-nginx"}`. */
+  readonly target: string;
+}
+
 /** Collects observations of every domain, without duplicates. */
 export class ObservationCollector {
   private readonly seen = new Set<string>();
   private readonly items: Observation[] = [];
   private readonly forwards: Upstream[] = [];
+  private readonly targets: ServiceTarget[] = [];
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
@@ -74,6 +83,16 @@ export class ObservationCollector {
   /** Addresses the domains' proxies forward to. */
   public upstreams(): Upstream[] {
     return [...this.forwards];
+  }
+
+  /** Record the pods a domain's load balancer sends its traffic to. */
+  public serviceTarget(target: ServiceTarget): void {
+    this.targets.push(target);
+  }
+
+  /** The pods the domains' load balancers send their traffic to. */
+  public serviceTargets(): ServiceTarget[] {
+    return [...this.targets];
   }
 
   /**

@@ -7,7 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { Construct } from 'constructs';
 import { Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
@@ -249,7 +251,8 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
         const name = (e.params as any).additionalProperty;
         where = [...keys, name];
         const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
-        text = `unknown key: expected one of ${allowed.join(', ')}`;
+        const near = closest(name, allowed);
+        text = `unknown key${near ? ` (did you mean ${quote(near)}?)` : ''}: expected one of ${allowed.join(', ')}`;
         break;
       }
       case 'propertyNames': {
@@ -281,6 +284,28 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
   return out.map((o) => o.text);
 }
 
+/** The allowed key nearest to a misspelt one (at most a third of its letters differ). */
+function closest(name: string, allowed: string[]): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const key of allowed) {
+    const d = editDistance(name.toLowerCase(), key.toLowerCase());
+    if (d <= Math.max(1, Math.floor(key.length / 3)) && (!best || d < best.d)) best = { key, d };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
 /** The keys of a JSON pointer, list indexes as numbers. */
 function keysOf(data: any, pointer: string): Array<string | number> {
   const keys: Array<string | number> = [];
@@ -305,6 +330,23 @@ function contextOf(data: any, keys: Array<string | number>): string {
 export interface ConfigOverrides {
   /** `--format` */
   readonly format?: string;
+  /** Where in-cluster edge proxies go when the file asks for them (`entryPoints.edgeProxies`). */
+  readonly edgeProxyScope?: Construct;
+}
+
+/**
+ * The namespace of the in-cluster edge proxies' chart, when the file asks for
+ * them (they belong to another cluster, so they get a chart of their own).
+ */
+export function edgeProxyNamespace(config: LoadedConfig): string | undefined {
+  const e = config.data.entryPoints;
+  return e?.edgeProxies === true ? e.edgeProxyNamespace ?? 'wire-edge' : undefined;
+}
+
+function entryPointsOf(e: any, edgeProxyScope: Construct | undefined): EdgeOptions | undefined {
+  if (e === undefined) return undefined;
+  const { edgeProxies, edgeProxyNamespace: _namespace, ...options } = e;
+  return { ...options, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
 }
 
 /**
@@ -369,6 +411,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     acknowledgedFindings: d.acknowledgedFindings,
     tls: capture(at, ['tls'], () => tlsOf(d.tls)),
     releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
+    entryPoints: entryPointsOf(d.entryPoints, overrides.edgeProxyScope),
   };
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -414,6 +457,8 @@ function formatOf(f: any): ReleaseFormat {
 
 /** Problems that name a place without quoting a value of the file: where to point. */
 const PLACES: Array<[RegExp, (m: RegExpExecArray) => Array<string | number>]> = [
+  [/entry address|entryPoints\.addresses/, () => ['entryPoints', 'addresses']],
+  [/entryPoints|edge prox|load balancer|HAProxy|haproxy/, () => ['entryPoints']],
   [/^additional domain #(\d+) /, (m) => ['additionalDomains', Number(m[1]) - 1]],
   [/^default domain /, () => ['defaultDomain']],
   [/ingress name/, () => ['ingressNames']],

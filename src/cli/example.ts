@@ -39,6 +39,25 @@ format:
   # namespace: kube-system   # helmchart: where the HelmChart objects and Secrets go
   # timeout: 15m0s
 
+# Each domain's own public entry point (addresses from the documentation
+# ranges here): a load balancer Service per domain in front of the ingress
+# controller (wire.k8s.yaml), and for an HAProxy VPS per domain its
+# haproxy.cfg, certbot.sh and DNS records (edge/<domain>/). Use one of the
+# two per domain, not both. Leave entryPoints out for neither.
+entryPoints:
+  addresses:
+    green.example.org: 203.0.113.10
+    red.example.com: 198.51.100.20
+    blue.example.net: "2001:db8::30"
+  # the backend's own public address, where the edge proxies forward to
+  backendAddress: 192.0.2.1
+  # also in-cluster edge proxies for an edge cluster, in edge.k8s.yaml
+  edgeProxies: true
+  edgeProxyNamespace: wire-edge
+  # loadBalancer: { enabled: true, sourceRanges: [], externalDns: false }
+  # haproxy: { certificateDirectory: /etc/haproxy/certs, httpRedirect: true }
+  # dns: { ttl: 3600, wildcard: false }
+
 # Your existing values, merged under the multi-ingress settings, inline or
 # from a file relative to this one (not both):
 # wireServerValuesFile: values/wire-server/values.yaml

@@ -11,11 +11,11 @@
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, FORMAT_NAMES, LoadedConfig, loadConfig, locate, schemaPath, toProps } from './config';
+import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps } from './config';
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp } from '../artefacts';
-import { MultiIngressBackend, MultiIngressBackendProps } from '../multi-ingress-backend';
+import { MultiIngressBackend } from '../multi-ingress-backend';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -100,10 +100,18 @@ function parseArgs(argv: string[]): Args {
   return { ...args, command: positional[0] } as Args;
 }
 
-/** The deployment the command line builds: the same as `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`. */
-export function buildApp(props: MultiIngressBackendProps, outdir: string): WireApp {
+/**
+ * The deployment the command line builds: the same as
+ * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
+ * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
+ */
+export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
   const app = new WireApp({ outdir });
-  new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props);
+  const wire = new Chart(app, 'wire');
+  const edgeNamespace = edgeProxyNamespace(config);
+  const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
+  const props = toProps(config, { format, edgeProxyScope: edge });
+  new MultiIngressBackend(wire, 'backend', props);
   return app;
 }
 
@@ -118,11 +126,11 @@ function validateApp(app: IConstruct): string[] {
 
 /** Build and check the deployment; every problem located in the config file. */
 function prepare(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
-  const props = toProps(config, { format });
   let app: WireApp;
   try {
-    app = buildApp(props, outdir);
+    app = buildApp(config, format, outdir);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
     const problems = Array.isArray(listed) ? listed.map(String) : [(e as Error).message];
     throw new ConfigError(problems.map((p) => `${locate(config, p)}${p}`));

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { Chart, Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { loadKplus } from './kplus';
 import { WireDomain } from '../domain';
 import { Problems, quote } from '../errors';
 import { ExpectedSecret } from '../release/release-spec';
@@ -121,13 +122,14 @@ export class EdgeProxy extends Construct {
         "assets, teams, account) and no other domain; key ca.crt: the CAs that signed the backend's certificate",
     };
 
-    const configMap = new kplus.ConfigMap(this, 'Config', {
+    const plus = loadKplus();
+    const configMap = new plus.ConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-haproxy` },
       data: { 'haproxy.cfg': this.haproxyConfig },
     });
     const hp = edge.settings.haproxy;
     const httpRedirect = hp.httpRedirect;
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
+    this.deployment = new plus.Deployment(this, 'Deployment', {
       metadata: { name: this.name },
       replicas: hp.replicas,
       podMetadata: {
@@ -140,7 +142,7 @@ export class EdgeProxy extends Construct {
     const container = this.deployment.addContainer({
       name: 'haproxy',
       image: hp.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, // the tag is pinned
+      imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT, // the tag is pinned
       // the image's entrypoint runs `haproxy -W -db <args>`
       args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`],
       ports: [
@@ -149,16 +151,16 @@ export class EdgeProxy extends Construct {
       ],
       securityContext: { user: HAPROXY_UID, group: HAPROXY_UID, ensureNonRoot: true, readOnlyRootFilesystem: true },
       resources: {
-        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(1000) },
+        cpu: { request: plus.Cpu.millis(100), limit: plus.Cpu.millis(1000) },
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
       },
-      readiness: kplus.Probe.fromTcpSocket({ port: CONTAINER_HTTPS_PORT, periodSeconds: Duration.seconds(10) }),
+      readiness: plus.Probe.fromTcpSocket({ port: CONTAINER_HTTPS_PORT, periodSeconds: Duration.seconds(10) }),
     });
-    container.mount(CONTAINER_CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', configMap, { name: 'config' }), { readOnly: true });
-    const secret = kplus.Secret.fromSecretName(this, 'Tls', secretName);
+    container.mount(CONTAINER_CONFIG_DIR, plus.Volume.fromConfigMap(this, 'ConfigVolume', configMap, { name: 'config' }), { readOnly: true });
+    const secret = plus.Secret.fromSecretName(this, 'Tls', secretName);
     container.mount(
       CONTAINER_TLS_DIR,
-      kplus.Volume.fromSecret(this, 'TlsVolume', secret, {
+      plus.Volume.fromSecret(this, 'TlsVolume', secret, {
         name: 'tls',
         defaultMode: 0o440,
         // HAProxy reads the key from "<certificate>.key" beside the certificate

@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { publishedNames } from './dns';
+import { loadKplus } from './kplus';
 import { DomainEdge } from './model';
 import { ResolvedLoadBalancer } from './options';
 
@@ -41,13 +42,14 @@ export function addLoadBalancerService(
   options: { name: string; namespace?: string; ports: readonly LoadBalancerPort[]; select: (service: kplus.Service) => void },
 ): kplus.Service {
   const lb = edge.settings.loadBalancer;
-  const service = new kplus.Service(scope, id, {
+  const plus = loadKplus();
+  const service = new plus.Service(scope, id, {
     metadata: {
       name: options.name,
       namespace: options.namespace,
       annotations: loadBalancerAnnotations(edge, lb),
     },
-    type: kplus.ServiceType.LOAD_BALANCER,
+    type: plus.ServiceType.LOAD_BALANCER,
     ports: options.ports.map((p) => ({ name: p.name, port: p.port, targetPort: typeof p.targetPort === 'number' ? p.targetPort : p.port })),
     loadBalancerSourceRanges: lb.sourceRanges.length > 0 ? [...lb.sourceRanges] : undefined,
   });

@@ -74,7 +74,7 @@ describe('bad configuration files: the exact error, exit code 1, nothing written
     const out = path.join(dir, 'out');
     expect(run('synth', '--config', good, '--out', out).code).toBe(0);
     const previous = tree(out);
-    expect(Object.keys(previous)).toEqual([MARKER, 'audit/unlinkability.json', 'audit/unlinkability.md', 'wire.k8s.yaml']);
+    expect(Object.keys(previous)).toEqual(expect.arrayContaining([MARKER, 'wire.k8s.yaml', 'edge.k8s.yaml', 'edge/red.example.com/haproxy.cfg']));
     expect(run('synth', '--config', bad, '--out', out).code).toBe(1);
     expect(tree(out)).toEqual(previous);
     expect(fs.readdirSync(dir).sort()).toEqual(['bad.yaml', 'good.yaml', 'out']);
@@ -152,10 +152,17 @@ describe('synth, validate and init', () => {
     const apiOut = path.join(dir, 'api');
     const app = new WireApp({ outdir: apiOut });
     const releaseFormat = { helmchart: ReleaseFormat.helmChart(), flux: ReleaseFormat.flux(), values: ReleaseFormat.valuesFiles() }[format]!;
-    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', {
+    const wire = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    new MultiIngressBackend(wire, 'backend', {
       ...GUIDE,
       namespace: 'wire',
       tls: IngressTls.ownCertificate(),
+      entryPoints: {
+        addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+        backendAddress: '192.0.2.1',
+        edgeProxyScope: edge,
+      },
       teamSettings: true,
       accountPages: true,
       releaseFormat,
@@ -196,7 +203,7 @@ describe('synth, validate and init', () => {
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
-    expect(result.warned).toContain('create these 4 Secret(s)');
+    expect(result.warned).toContain('create these 7 Secret(s)'); // wire-server, 3 TLS values, 3 edge proxies
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
@@ -264,6 +271,15 @@ describe('the JSON Schema of the configuration', () => {
     const props = propsOf('MultiIngressBackendProps').filter((p) => p !== 'releaseFormat');
     const keys = Object.keys(schema.properties).filter((k) => !k.endsWith('ValuesFile') && k !== 'format');
     expect(keys.sort()).toEqual(props.sort());
+  });
+
+  test('covers every option of the entry points (edgeProxyScope is the command line\'s edgeProxies)', () => {
+    const entry = schema.properties.entryPoints.properties;
+    const props = propsOf('EdgeOptions').filter((p) => p !== 'edgeProxyScope');
+    expect(Object.keys(entry).filter((k) => !k.startsWith('edgeProx')).sort()).toEqual(props.sort());
+    for (const [key, fqn] of [['loadBalancer', 'LoadBalancerOptions'], ['haproxy', 'HaproxyOptions'], ['dns', 'DnsOptions']]) {
+      expect(Object.keys(entry[key].properties).sort()).toEqual(propsOf(fqn).sort());
+    }
   });
 
   test('covers every option of each release format and of cert-manager TLS', () => {

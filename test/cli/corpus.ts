@@ -32,7 +32,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1: not valid JSON: Expected double-quoted property name'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },
-  { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key: expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format'] },
+  { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format, entryPoints'] },
   { name: 'additionalDomains is a string', content: 'defaultDomain: green.example.org\nadditionalDomains: red.example.com\n', expected: ['{file}:2: additionalDomains: expected a list, got the string "red.example.com"'] },
   { name: 'additional domain is a number', content: GUIDE + '  - 42\n', expected: ['{file}:5: additionalDomains[2]: expected a string, got the number 42'] },
   { name: 'empty label', content: GUIDE + '  - red..example.com\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "red..example.com" is not a valid DNS name: empty label (two dots in a row, or a leading dot)'] },
@@ -89,6 +89,31 @@ export const BAD_CONFIGS: BadConfig[] = [
 ];
 
 BAD_CONFIGS.push(
+  {
+    name: 'entry points: a domain without an address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n',
+    expected: ['{file}:8: entryPoints.addresses: entryPoints.addresses has no address for "blue.example.net": every domain needs its own entry address'],
+  },
+  {
+    name: 'entry points: two domains, one address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 203.0.113.10\n    blue.example.net: 198.51.100.7\n',
+    expected: ['{file}:8: entryPoints.addresses.green.example.org: domains "green.example.org" and "red.example.com" have the same entry address "203.0.113.10": each domain needs an address of its own, or an observer sees that they belong together'],
+  },
+  {
+    name: 'entry points: not an IP address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.300\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n',
+    expected: ['{file}:8: entryPoints.addresses.green.example.org: entry address of "green.example.org" "203.0.113.300" is not valid: expected an IPv4 or IPv6 address such as "203.0.113.10" or "2001:db8::10"'],
+  },
+  {
+    name: 'entry points: a domain at the backend address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 192.0.2.1\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n',
+    expected: ["{file}:8: entryPoints.addresses.green.example.org: entry address \"192.0.2.1\" of \"green.example.org\" is the backend's address (backendAddress): expected an address of its own, so that the backend stays hidden behind it"],
+  },
+  {
+    name: 'entry points: unknown HAProxy option',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses: {}\n  haproxy:\n    maxconn: 100\n',
+    expected: ['{file}:9: entryPoints.haproxy.maxconn: unknown key: expected one of certificateDirectory, caFile, httpRedirect, certbotPort, acmeEmail, image, replicas'],
+  },
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
 );

@@ -158,8 +158,11 @@ describe('upstream schemas', () => {
       { ...flux, spec: { ...flux.spec, interval: 10 } },
       { ...app, spec: { ...app.spec, destination: 'wire' } },
       { ...helmChart, spec: { ...helmChart.spec, valuesSecrets: [{ name: 'x', key: 'y' }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 'https' }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: {} } },
+      { apiVersion: 'example.org/v1', kind: 'Unknown', metadata: { name: 'u' } },
     ]);
-    expect(failures.map((f) => f.index)).toEqual([0, 1, 2]);
+    expect(failures.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
 
@@ -418,5 +421,32 @@ describe('charts from an OCI registry', () => {
 
   test.each(['helmchart', 'flux', 'argocd'])('%s: the objects still validate', (format) => {
     expect(validateObjects(synthIn(format, props).objects)).toEqual([]);
+  });
+});
+
+describe('entry points validate too', () => {
+  test.each(['helmchart', 'flux', 'argocd'])('%s: releases, load balancer Services and in-cluster edge proxies', (format) => {
+    const app = Testing.app();
+    const wire = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    new MultiIngressBackend(wire, 'backend', {
+      ...GUIDE,
+      releaseFormat: FORMATS[format](),
+      entryPoints: {
+        addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+        backendAddress: '192.0.2.1',
+        loadBalancer: { sourceRanges: ['0.0.0.0/0'], externalDns: true },
+        edgeProxyScope: edge,
+      },
+    });
+    const output = captureWarnings();
+    let objects: any[];
+    try {
+      objects = [...Testing.synth(wire), ...Testing.synth(edge)];
+    } finally {
+      output.restore();
+    }
+    expect([...new Set(objects.map((o) => o.kind))]).toEqual(expect.arrayContaining(['Service', 'Deployment', 'ConfigMap']));
+    expect(validateObjects(objects)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
-import { isDnsLabel, resolveNamespace } from './settings';
+import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
 import { DomainEntry, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
@@ -140,6 +140,8 @@ export class DomainIngress extends Construct {
   public readonly releaseName: string;
   /** Whether this is the default domain's (non-additional) release. */
   public readonly isDefaultDomain: boolean;
+  /** Namespace the release is installed into. */
+  public readonly namespace: string;
   /** The cert-manager issuer the chart creates for this domain, if cert-manager is used. */
   public readonly issuerName?: string;
   /** The cert-manager Certificate the chart creates for this domain, if cert-manager is used. */
@@ -180,6 +182,7 @@ export class DomainIngress extends Construct {
     this.ingressName = entry.ingressName;
     this.releaseName = entry.releaseName;
     this.isDefaultDomain = entry.isDefault;
+    this.namespace = namespace;
     this.issuerName = issuerName(tls, entry);
     this.certificateName = certificateName(tls, entry);
     this.values = composeValues(plan, base.values);
@@ -294,9 +297,16 @@ export function tlsSecretValues(tls: IngressTls, entry: DomainEntry): SecretValu
   if (tls.mode !== TlsMode.OWN_CERTIFICATE) {
     return [];
   }
+  const secretName = tls.secretNameFor(entry.domain.name, entry.releaseName)!;
+  if (!isDnsSubdomain(secretName)) {
+    throw new Error(
+      `own-certificate TLS: secretName ${quote(tls.secretName)} gives ${quote(secretName)} for ${quote(entry.domain.name)}, ` +
+        'which is not a valid Kubernetes Secret name (at most 253 lower-case letters, digits, "-" and ".")',
+    );
+  }
   return [
     {
-      secretName: `${entry.releaseName}-tls`,
+      secretName,
       key: TLS_VALUES_KEY,
       description:
         'a values file with secrets.tlsWildcardCert and secrets.tlsWildcardKey (PEM): a certificate for the host names of ' +
@@ -319,7 +329,7 @@ export function checkIngressValues(ingressValues: { [key: string]: any }, entry:
   }
   if (!entry.isDefault && getPath(ingressValues, ['federator', 'enabled']) === true) {
     throw new Error(
-      `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} is an additional domain: ` +
+      `nginx-ingress-services values set federator.enabled: true, but ${quote(entry.domain.name)} (release ${quote(entry.releaseName)}) is an additional domain: ` +
         'federation and multi-ingress cannot be configured together (the chart refuses it); remove federator.enabled',
     );
   }

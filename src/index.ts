@@ -1,4 +1,7 @@
 export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WrittenArtefact } from './artefacts';
+export { AuditFinding, FindingSeverity, Observation, ObservationKind } from './audit/types';
+export { UnlinkabilityReport, UnlinkabilityReportProps } from './audit/unlinkability-report';
+export { CallingOptions } from './calling';
 export { ChartSource, WireCharts } from './charts';
 export { WireDomain } from './domain';
 export { DomainIngress, DomainIngressProps, IngressReleaseOptions } from './domain-ingress';
@@ -12,4 +15,4 @@ export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';
 export { SamlContact, SamlContactType, SsoOptions } from './sso';
-export { CertManagerTlsOptions, IngressTls, IssuerKind, TlsMode } from './tls';
+export { CertManagerTlsOptions, IngressTls, IssuerKind, OwnCertificateTlsOptions, TlsMode } from './tls';

@@ -1,5 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AuditMemo, auditAtSynth, runAudit, UnlinkabilityReportFile } from './audit/audit';
+import { UnlinkabilityReport } from './audit/unlinkability-report';
+import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
 import { DomainIngress, IngressReleaseOptions, checkEdgeProxyScope, checkIngressValues, tlsSecretValues } from './domain-ingress';
@@ -12,7 +15,7 @@ import { markManaged, reportAtSynth } from './report';
 import { isDnsSubdomain, resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
 import { IngressTls } from './tls';
-import { Topology, buildTopology } from './topology';
+import { buildTopology } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { findDomainMentions, getPath } from './values/merge';
 import { INGRESS_BASE_RULES, certificateName } from './values/nginx-ingress-services';
@@ -97,6 +100,25 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
   readonly sso?: SsoOptions;
 
   /**
+   * The calling infrastructure (TURN servers and SFT), one for every domain:
+   * written to brig's values and reported by the unlinkability audit as
+   * shared by all domains.
+   *
+   * @default - not set by multi-ingress (your wire-server values decide)
+   */
+  readonly calling?: CallingOptions;
+
+  /**
+   * Ids of unlinkability audit findings you accept. An error finding fails
+   * the synthesis unless its id is listed here; an acknowledged finding stays
+   * in the report, marked as acknowledged, and an id that matches no finding
+   * is reported as a stale acknowledgement.
+   *
+   * @default [] (every error finding fails the synthesis)
+   */
+  readonly acknowledgedFindings?: string[];
+
+  /**
    * Each domain's own public entry point: a load balancer Service per domain
    * in front of the ingress controller, and for an HAProxy edge proxy per
    * domain its `haproxy.cfg`, `certbot.sh` and DNS records (written by
@@ -120,8 +142,12 @@ export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
  * the wire-server and webapp releases configured for every domain, and one
  * `DomainIngress` (nginx-ingress-services release) per domain.
  *
- * Everything is validated when the construct is created, before anything is
+ * Settings are validated when the construct is created, before anything is
  * synthesized; problems are reported together, each naming the bad value.
+ * When the app is synthesized, the unlinkability audit checks what is emitted
+ * (see `audit()`): an error finding that is not acknowledged fails the
+ * synthesis before anything is written, and the report is written as
+ * `audit/unlinkability.md` and `audit/unlinkability.json` (by `WireApp`).
  */
 export class MultiIngressBackend extends Construct {
   /** Every domain, the default first, then the additional ones in the given order. */
@@ -140,6 +166,8 @@ export class MultiIngressBackend extends Construct {
   public readonly expectedSecrets: ExpectedSecret[];
   /** What was changed in the operator's base values, and other warnings; also printed at synth time. */
   public readonly warnings: string[];
+  private readonly acknowledgedFindings: string[];
+  private readonly auditMemo: AuditMemo = {};
 
   public constructor(scope: Construct, id: string, props: MultiIngressBackendProps) {
     super(scope, id);
@@ -158,13 +186,18 @@ export class MultiIngressBackend extends Construct {
       problems.add(`wireServerSecretName ${quote(secretName)} is not valid: expected a Kubernetes Secret name`);
     }
     const sso = props.sso === undefined ? undefined : problems.capture(() => checkSso(props.sso!));
+    const calling = props.calling === undefined ? undefined : problems.capture(() => checkCalling(props.calling!));
+    const acknowledged = props.acknowledgedFindings ?? [];
+    if (!Array.isArray(acknowledged) || acknowledged.some((a) => typeof a !== 'string' || a.trim() === '')) {
+      problems.add(`acknowledgedFindings ${quote(acknowledged)} is not valid: expected a list of finding ids from the unlinkability report`);
+    }
     const tls = props.tls ?? IngressTls.ownCertificate();
     if (!parsed) {
       problems.throwIfAny('Invalid multi-ingress configuration');
     }
     const topology = parsed!;
 
-    const wireServer = wireServerPlan(topology, sso);
+    const wireServer = wireServerPlan(topology, sso, calling);
     const webapp = webappPlan(sso !== undefined);
     const wireServerBase = problems.capture(() => cleanBase(wireServer, props.wireServerValues, wireServer.overlay));
     const webappBase = problems.capture(() => cleanBase(webapp, props.webappValues, webapp.overlay));
@@ -173,20 +206,18 @@ export class MultiIngressBackend extends Construct {
     if (topology.additional.length > 0) {
       if (wireServerBase && getPath(wireServerBase.values, ['tags', 'federation']) === true) {
         problems.add(
-          'wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together ' +
-            `(${topology.additional.length} additional domain(s) are given); disable federation or serve one domain`,
+          'wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together: ' +
+            `${describeAdditional(topology.additional.map((e) => quote(e.domain.name)))} besides the default ${quote(topology.defaultDomain.domain.name)} ` +
+            '(the chart refuses federator.enabled on an additional ingress); disable federation or serve one domain',
         );
       }
     }
     if (ingressBase) {
-      // the checks of an additional release include those of the default one
-      problems.capture(() => checkIngressValues(ingressBase.values, topology.additional[0] ?? topology.defaultDomain));
-      for (const m of findDomainMentions(ingressBase.values, topology.names)) {
-        problems.add(
-          `nginx-ingress-services values mention ${quote(m.domain)} at ${quote(m.path)} (${quote(m.value)}): these values go into ` +
-            'every domain\'s release, so the other domains would reveal it; host names come from the domain list',
-        );
-      }
+      // the checks of an additional release include those of the default one;
+      // ingress values that name a domain are left to the unlinkability audit,
+      // which names each domain whose release would show it
+      const first = topology.additional[0] ?? topology.defaultDomain;
+      problems.capture(() => checkIngressValues(ingressBase.values, first));
     }
     let edges: Map<string, DomainEdge> | undefined;
     if (props.entryPoints !== undefined) {
@@ -250,7 +281,7 @@ export class MultiIngressBackend extends Construct {
       ...ingressChart!,
       targetNamespace: namespace!,
       values: {},
-      secretValues: tlsSecretValues(tls, entry),
+      secretValues: problems.capture(() => tlsSecretValues(tls, entry)) ?? [],
       dependsOn: INGRESS_DEPENDS_ON,
     }));
     format.problems([wireServerSpec, webappSpec, ...ingressSpecs]).forEach((p) => problems.add(p));
@@ -265,8 +296,8 @@ export class MultiIngressBackend extends Construct {
       ...describeEdits(wireServer.chart, wireServerBase!.edits),
       ...describeEdits(webapp.chart, webappBase!.edits),
       ...describeEdits(INGRESS_BASE_RULES.chart, ingressBase!.edits),
-      ...tlsWarnings(tls, topology),
     ];
+    this.acknowledgedFindings = [...acknowledged];
 
     const wireServerRelease = format.render(this, 'WireServer', wireServerSpec);
     const webappRelease = format.render(this, 'Webapp', webappSpec);
@@ -303,7 +334,45 @@ export class MultiIngressBackend extends Construct {
       ...this.domainIngresses.flatMap((d) => d.expectedSecrets),
     ];
     reportAtSynth(this, this.warnings, () => this.expectedSecrets);
+    auditAtSynth(this, () => this.audit());
   }
+
+  /**
+   * Run the unlinkability audit over what this deployment emits: for every
+   * domain, what its public can observe (release values, what the charts
+   * render from them, its entries in the shared wire-server release, the
+   * Kubernetes objects and files that belong to it), checked for other
+   * domains' names and for identifiers shared between domains, plus the links
+   * Wire cannot avoid today. The synthesis runs it too.
+   *
+   * The report is a snapshot: while what the deployment emits is unchanged,
+   * the same report object is returned.
+   */
+  public audit(): UnlinkabilityReport {
+    return runAudit(
+      {
+        scope: this,
+        domains: this.domains.map((d) => d.name),
+        ingresses: this.domainIngresses,
+        wireServerValues: this.wireServerValues,
+        sharedObjects: this.releaseObjects,
+        sharedValues: [this.wireServerValues, this.webappValues],
+        isOwnFile: (file) => UnlinkabilityReportFile.isReportFile(file),
+      },
+      this.defaultDomain.name,
+      this.acknowledgedFindings,
+      this.auditMemo,
+    );
+  }
+}
+
+/** `the additional domain "a"`, `the additional domains "a", "b" and 3 more` */
+function describeAdditional(quoted: readonly string[]): string {
+  if (quoted.length === 1) {
+    return `the additional domain ${quoted[0]} is served`;
+  }
+  const shown = quoted.length > 3 ? `${quoted.slice(0, 3).join(', ')} and ${quoted.length - 3} more` : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return `the additional domains ${shown} are served`;
 }
 
 function checkSso(sso: SsoOptions): SsoOptions {
@@ -314,14 +383,4 @@ function checkSso(sso: SsoOptions): SsoOptions {
     throw new Error(`sso.scimBaseUri ${quote(sso.scimBaseUri)} is not valid: expected an https:// URL such as "https://nginz-https.example.com/scim/v2"`);
   }
   return sso;
-}
-
-function tlsWarnings(tls: IngressTls, topology: Topology): string[] {
-  if (!tls.sharesEmailAcrossDomains || topology.all.length < 2) {
-    return [];
-  }
-  return [
-    `cert-manager certmasterEmail ${quote(tls.certmasterEmail)} is the same for all ${topology.all.length} domains: ` +
-      'the ACME account links them; use a per-domain address such as "hostmaster@{domain}"',
-  ];
 }

@@ -26,7 +26,8 @@ export interface CertManagerTlsOptions {
    * `{domain}` is replaced by each domain, e.g. `hostmaster@{domain}`: one
    * mailbox for every domain would tell Let's Encrypt (and anyone who sees
    * the account) that the domains belong together, so a fixed address with
-   * more than one domain is reported as a warning.
+   * more than one domain is an error finding of the unlinkability audit
+   * (`shared-email:<address>`), as is an address at another domain.
    */
   readonly certmasterEmail: string;
 
@@ -54,8 +55,28 @@ export interface CertManagerTlsOptions {
   readonly staging?: boolean;
 }
 
+/** Options for certificates the operator provides. */
+export interface OwnCertificateTlsOptions {
+  /**
+   * Name of the Secret each domain's release reads its TLS values file
+   * (`secrets.tlsWildcardCert`, `secrets.tlsWildcardKey`) from. `{release}`
+   * is replaced by the domain's release name and `{domain}` by the domain.
+   *
+   * A name without either placeholder makes every domain read the same
+   * Secret: one certificate covering several domains, which shows every
+   * domain to whoever connects to one of them. The unlinkability audit
+   * reports that as an error finding (`shared-certificate:...`) that you
+   * must acknowledge to synthesize.
+   *
+   * @default '{release}-tls'
+   */
+  readonly secretName?: string;
+}
+
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DOMAIN_PLACEHOLDER = '{domain}';
+const RELEASE_PLACEHOLDER = '{release}';
+const DEFAULT_SECRET_NAME = `${RELEASE_PLACEHOLDER}-tls`;
 /** The chart names issuers `<issuerName>-<ingressName>` and their keys `...-account-key`: all within 253. */
 const MAX_ISSUER_NAME = 253 - '-'.length - MAX_INGRESS_NAME - '-account-key'.length;
 
@@ -98,8 +119,16 @@ export class IngressTls {
    * `secrets.tlsWildcardCert` and `secrets.tlsWildcardKey` for that domain's
    * host names only.
    */
-  public static ownCertificate(): IngressTls {
-    return new IngressTls(TlsMode.OWN_CERTIFICATE);
+  public static ownCertificate(options: OwnCertificateTlsOptions = {}): IngressTls {
+    const secretName = options?.secretName ?? DEFAULT_SECRET_NAME;
+    const sample = typeof secretName === 'string' ? fillSecretName(secretName, 'red.example.com', 'nginx-ingress-services-red') : undefined;
+    if (sample === undefined || !isDnsSubdomain(sample)) {
+      throw new Error(
+        `own-certificate TLS: secretName ${quote(secretName)} is not valid: expected a Kubernetes Secret name (lower-case letters, digits, "-" and ".") ` +
+          'in which "{release}" and "{domain}" are replaced, such as "{release}-tls"',
+      );
+    }
+    return new IngressTls(TlsMode.OWN_CERTIFICATE, undefined, undefined, undefined, undefined, secretName);
   }
 
   private constructor(
@@ -113,6 +142,8 @@ export class IngressTls {
     public readonly issuerName?: string,
     /** Let's Encrypt staging (cert-manager only). */
     public readonly staging?: boolean,
+    /** Name template of the TLS values Secrets (own certificates only). */
+    public readonly secretName?: string,
   ) {}
 
   /** The ACME e-mail for one domain (cert-manager only). */
@@ -124,4 +155,19 @@ export class IngressTls {
   public get sharesEmailAcrossDomains(): boolean {
     return this.mode === TlsMode.CERT_MANAGER && !this.certmasterEmail!.includes(DOMAIN_PLACEHOLDER);
   }
+
+  /**
+   * The Secret one domain's release reads its certificate from (own
+   * certificates only).
+   *
+   * @param domain the domain
+   * @param releaseName the name of its ingress release
+   */
+  public secretNameFor(domain: string, releaseName: string): string | undefined {
+    return this.secretName === undefined ? undefined : fillSecretName(this.secretName, domain, releaseName);
+  }
+}
+
+function fillSecretName(template: string, domain: string, releaseName: string): string {
+  return template.split(RELEASE_PLACEHOLDER).join(releaseName).split(DOMAIN_PLACEHOLDER).join(domain);
 }

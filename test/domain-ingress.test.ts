@@ -91,7 +91,7 @@ test('cert-manager names the issuer after the ingress name', () => {
 
 test('federation cannot be enabled on an additional domain', () => {
   expect(() => standalone({ domain: 'red.example.com', ingressServicesValues: { federator: { enabled: true } } })).toThrow(
-    /"red.example.com" is an additional domain: federation and multi-ingress cannot be configured together/,
+    /"red.example.com" \(release "nginx-ingress-services-red-example-com"\) is an additional domain: federation and multi-ingress cannot be configured together/,
   );
   expect(() => standalone({ domain: 'green.example.org', isDefaultDomain: true, ingressServicesValues: { federator: { enabled: true } } })).not.toThrow();
 });

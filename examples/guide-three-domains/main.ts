@@ -44,13 +44,25 @@ try {
   console.error((e as Error).message);
   process.exit(1);
 }
-app.synth();
-
-const files = (fs.readdirSync(outdir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(outdir, f)).isFile());
-for (const file of files.sort()) {
-  const size = fs.statSync(path.join(outdir, file)).size;
-  console.log(`wrote ${path.join(outdir, file)} (${size} bytes)`);
+try {
+  app.synth();
+} catch (e) {
+  // the unlinkability audit (or another validation) failed: nothing was written
+  console.error((e as Error).message);
+  process.exit(1);
 }
+
+for (const file of (fs.readdirSync(outdir, { recursive: true }) as string[]).sort()) {
+  const stat = fs.statSync(path.join(outdir, file));
+  if (stat.isFile()) {
+    console.log(`wrote ${path.join(outdir, file)} (${stat.size} bytes)`);
+  }
+}
+const report = backend.audit();
+console.log(
+  `unlinkability audit: ${report.passed ? 'passed' : 'failed'}, ${report.warnings.length} warning(s): ` +
+    report.warnings.map((w) => w.id).join(', '),
+);
 console.log('releases:');
 for (const obj of [...backend.releaseObjects, ...backend.domainIngresses.flatMap((d) => d.releaseObjects)]) {
   console.log(`  ${obj.kind} ${obj.metadata.namespace}/${obj.name}`);

@@ -407,6 +407,8 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     teamSettings: d.teamSettings,
     accountPages: d.accountPages,
     sso: d.sso,
+    calling: d.calling,
+    acknowledgedFindings: d.acknowledgedFindings,
     tls: capture(at, ['tls'], () => tlsOf(d.tls)),
     releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
     entryPoints: entryPointsOf(d.entryPoints, overrides.edgeProxyScope),
@@ -428,7 +430,7 @@ function capture<T>(at: (keys: string[], text: string) => void, keys: string[], 
 
 function tlsOf(tls: any): IngressTls | undefined {
   if (tls === undefined) return undefined;
-  if (tls.mode === 'own-certificate') return IngressTls.ownCertificate();
+  if (tls.mode === 'own-certificate') return IngressTls.ownCertificate({ secretName: tls.secretName });
   return IngressTls.certManager({
     certmasterEmail: tls.certmasterEmail,
     issuerKind: tls.issuerKind === undefined ? undefined : (tls.issuerKind as IssuerKind),

@@ -175,6 +175,35 @@ export function findPrivateKeys(values: Values): string[] {
 
 const HOST_TOKEN = /[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?/gi;
 
+/** A host-like token of a text and the domain that owns it. */
+export interface DomainMention {
+  /** The owning domain (one of the names looked for). */
+  readonly domain: string;
+  /** The host-like token as found (lower case), e.g. `minio.red.example.com`. */
+  readonly token: string;
+}
+
+/**
+ * The domains (from a set of normalised names) that a text names: each
+ * host-like token is owned by the longest of the names that it is or ends in,
+ * on whole labels, so with nested domains `nginz-https.red.example.com` names
+ * `red.example.com`, not `example.com`. One entry per token, in order.
+ */
+export function domainsNamedIn(text: string, domains: ReadonlySet<string>): DomainMention[] {
+  const found: DomainMention[] = [];
+  for (const token of text.toLowerCase().match(HOST_TOKEN) ?? []) {
+    const labels = token.split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const suffix = i === 0 ? token : labels.slice(i).join('.');
+      if (domains.has(suffix)) {
+        found.push({ domain: suffix, token });
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Find where strings in a values tree mention one of `domains` (a set of
  * normalised names): as the name itself or as a host name under it, matched
@@ -184,15 +213,8 @@ const HOST_TOKEN = /[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?/gi;
 export function findDomainMentions(values: unknown, domains: ReadonlySet<string>): Array<{ path: string; domain: string; value: string }> {
   const found: Array<{ path: string; domain: string; value: string }> = [];
   forEachString(values, (value, path) => {
-    for (const token of value.toLowerCase().match(HOST_TOKEN) ?? []) {
-      const labels = token.split('.');
-      for (let i = 0; i < labels.length - 1; i++) {
-        const suffix = labels.slice(i).join('.');
-        if (domains.has(suffix)) {
-          found.push({ path, domain: suffix, value });
-          break;
-        }
-      }
+    for (const m of domainsNamedIn(value, domains)) {
+      found.push({ path, domain: m.domain, value });
     }
   });
   return found;

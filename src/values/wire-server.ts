@@ -1,3 +1,4 @@
+import { CallingOptions } from '../calling';
 import { WireDomain } from '../domain';
 import { SsoOptions } from '../sso';
 import { Topology } from '../topology';
@@ -31,7 +32,7 @@ export function defaultScimBaseUri(topology: Topology): string {
  * Every per-domain map is keyed by the `Z-Host` nginz forwards
  * (`nginz-https.<d>`) except nginz's own deeplink map, keyed by bare domain.
  */
-export function wireServerPlan(topology: Topology, sso?: SsoOptions): ValuesPlan {
+export function wireServerPlan(topology: Topology, sso?: SsoOptions, calling?: CallingOptions): ValuesPlan {
   const all = topology.all.map((e) => e.domain);
   const additional = topology.additional.map((e) => e.domain);
   const byZHost = (value: (d: WireDomain) => unknown): Values => Object.fromEntries(all.map((d) => [d.nginzHttps, value(d)]));
@@ -87,6 +88,15 @@ export function wireServerPlan(topology: Topology, sso?: SsoOptions): ValuesPlan
     };
   }
 
+  if (calling) {
+    // one calling infrastructure for every domain: brig hands these to all clients
+    overlay.brig = {
+      turn: { serversSource: 'files' },
+      turnStatic: { v1: [], v2: [...calling.turnUris] },
+      ...(calling.sftUrl === undefined ? {} : { config: { optSettings: { setSftStaticUrl: calling.sftUrl } } }),
+    };
+  }
+
   return {
     chart: 'wire-server',
     defaults: {},
@@ -101,6 +111,8 @@ export function wireServerPlan(topology: Topology, sso?: SsoOptions): ValuesPlan
       ['nginz', 'nginx_conf', 'deeplink'],
       ['nginz', 'nginx_conf', 'multi_ingress_deeplink'],
       ...(sso ? [['spar', 'config', 'domainConfigs'], ['spar', 'config', 'scimBaseUri']] : []),
+      ...(calling ? [['brig', 'turnStatic'], ['brig', 'turn', 'serversSource']] : []),
+      ...(calling?.sftUrl !== undefined ? [['brig', 'config', 'optSettings', 'setSftStaticUrl']] : []),
     ],
     conflicts: [
       {

@@ -195,7 +195,7 @@ describe('synth, validate and init', () => {
     expect(run('synth', '--config', values, '--out', out).code).toBe(0);
     expect(Object.keys(tree(out))).toContain('deploy.sh');
     expect(run('synth', '--config', helm, '--out', out).code).toBe(0);
-    expect(Object.keys(tree(out))).toEqual([MARKER, 'wire.k8s.yaml']);
+    expect(Object.keys(tree(out))).toEqual([MARKER, 'audit/unlinkability.json', 'audit/unlinkability.md', 'wire.k8s.yaml']);
   });
 
   test('validate checks everything and writes nothing', () => {

@@ -1,0 +1,127 @@
+import { couldNameDomain, emailsIn, upstreamsIn } from './text';
+import { Observation, ObservationKind } from './types';
+import { forEachString } from '../values/merge';
+
+/** How strings found in an artefact are scanned. */
+export interface TextOptions {
+  /**
+   * Also record the e-mail addresses in the text as `email` observations
+   * (which the audit compares across domains). Off for the per-domain entries
+   * of the shared wire-server release, whose contacts are the same for every
+   * domain by design and reported as a structural link instead.
+   */
+  readonly emails: boolean;
+  /** Skip strings or subtrees for which this returns true (e.g. a rendering of values observed separately). */
+  readonly skip?: (node: unknown) => boolean;
+}
+
+/** Records what the public of one domain observes. */
+export interface DomainObserver {
+  /** The domain. */
+  readonly domain: string;
+  /** One observation. */
+  add(artefact: string, kind: ObservationKind, value: string, path?: string): void;
+  /** A string that may name a domain (recorded only if it has a dot or an `@`). */
+  text(artefact: string, value: string, path: string | undefined, options: TextOptions): void;
+  /** Every string of a JSON-like tree, with its key path. */
+  tree(artefact: string, node: unknown, options: TextOptions, basePath?: string): void;
+}
+
+/** An address a domain's proxy forwards to (the backend, for an edge proxy). */
+export interface Upstream {
+  readonly domain: string;
+  readonly artefact: string;
+  readonly path?: string;
+  readonly address: string;
+}
+
+/** The pods a domain's load balancer Service sends its traffic to. */
+export interface ServiceTarget {
+  readonly domain: string;
+  readonly artefact: string;
+  /** `namespace` and selector of the Service, e.g. `wire {"app.kubernetes.io/name":"ingress-nginx"}`. */
+  readonly target: string;
+}
+
+/** Collects observations of every domain, without duplicates. */
+export class ObservationCollector {
+  private readonly seen = new Set<string>();
+  private readonly items: Observation[] = [];
+  private readonly forwards: Upstream[] = [];
+  private readonly targets: ServiceTarget[] = [];
+
+  /** An observer for one domain. */
+  public observer(domain: string): DomainObserver {
+    const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
+      const key = [domain, artefact, kind, value, path ?? ''].join('\u0000');
+      if (this.seen.has(key)) {
+        return;
+      }
+      this.seen.add(key);
+      this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
+    };
+    const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
+      if (!couldNameDomain(value)) {
+        return;
+      }
+      add(artefact, ObservationKind.TEXT, value, path);
+      for (const address of upstreamsIn(value)) {
+        this.forwards.push(path === undefined ? { domain, artefact, address } : { domain, artefact, path, address });
+      }
+      if (options.emails && value.includes('@')) {
+        for (const email of emailsIn(value)) {
+          add(artefact, ObservationKind.EMAIL, email, path);
+        }
+      }
+    };
+    const tree = (artefact: string, node: unknown, options: TextOptions, basePath: string = ''): void => {
+      walk(node, basePath, (value, path) => text(artefact, value, path === '' ? undefined : path, options), options.skip);
+    };
+    return { domain, add, text, tree };
+  }
+
+  /** Addresses the domains' proxies forward to. */
+  public upstreams(): Upstream[] {
+    return [...this.forwards];
+  }
+
+  /** Record the pods a domain's load balancer sends its traffic to. */
+  public serviceTarget(target: ServiceTarget): void {
+    this.targets.push(target);
+  }
+
+  /** The pods the domains' load balancers send their traffic to. */
+  public serviceTargets(): ServiceTarget[] {
+    return [...this.targets];
+  }
+
+  /**
+   * Everything collected. A text observation that repeats a more specific one
+   * (same domain, artefact, path and value) is dropped.
+   */
+  public observations(): Observation[] {
+    const specific = new Set(
+      this.items.filter((o) => o.kind !== ObservationKind.TEXT).map((o) => [o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')),
+    );
+    return this.items.filter((o) => o.kind !== ObservationKind.TEXT || !specific.has([o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')));
+  }
+}
+
+function walk(node: unknown, path: string, visit: (value: string, path: string) => void, skip?: (node: unknown) => boolean): void {
+  if (skip === undefined) {
+    forEachString(node, visit, path);
+    return;
+  }
+  if (skip(node)) {
+    return;
+  }
+  if (typeof node === 'string') {
+    visit(node, path);
+  } else if (Array.isArray(node)) {
+    node.forEach((v, i) => walk(v, `${path}[${i}]`, visit, skip));
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      walk(value, path === '' ? key : `${path}.${key}`, visit, skip);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+import { byCodeUnit, listed } from './text';
+import { AuditFinding, FindingSeverity, Observation, ObservationKind } from './types';
+
+/** Properties of an unlinkability report. */
+export interface UnlinkabilityReportProps {
+  /** Every domain of the deployment. */
+  readonly domains: string[];
+  /** The default domain. */
+  readonly defaultDomain: string;
+  /** The findings, in any order. */
+  readonly findings: AuditFinding[];
+  /** What the public of each domain observes, in any order. */
+  readonly observations: Observation[];
+}
+
+const SEVERITIES = [FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO];
+const HEADINGS: Record<FindingSeverity, string> = {
+  [FindingSeverity.ERROR]: 'Errors',
+  [FindingSeverity.WARNING]: 'Warnings',
+  [FindingSeverity.INFO]: 'Information',
+};
+/** Kinds listed per domain in the Markdown report (all kinds are in the JSON). */
+const LISTED_KINDS = [ObservationKind.HOST, ObservationKind.ADDRESS, ObservationKind.CERTIFICATE, ObservationKind.ISSUER, ObservationKind.EMAIL];
+
+/**
+ * The result of the unlinkability audit: what the public of each domain
+ * observes, and every finding, sorted so that the same output gives the same
+ * bytes. `MultiIngressBackend.audit()` returns it; the synthesis writes it as
+ * `audit/unlinkability.md` and `audit/unlinkability.json`.
+ */
+export class UnlinkabilityReport {
+  /** Where the Markdown report is written, relative to the output folder. */
+  public static readonly MARKDOWN_PATH = 'audit/unlinkability.md';
+  /** Where the JSON report is written, relative to the output folder. */
+  public static readonly JSON_PATH = 'audit/unlinkability.json';
+
+  /** Every domain, sorted. */
+  public readonly domains: string[];
+  /** The default domain. */
+  public readonly defaultDomain: string;
+  /** Every finding: errors, then warnings, then information, each sorted by id. */
+  public readonly findings: AuditFinding[];
+  /** Every observation, sorted by domain, artefact, path, kind and value. */
+  public readonly observations: Observation[];
+
+  public constructor(props: UnlinkabilityReportProps) {
+    this.domains = [...props.domains].sort(byCodeUnit);
+    this.defaultDomain = props.defaultDomain;
+    this.findings = [...props.findings].sort(
+      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || byCodeUnit(a.id, b.id),
+    );
+    this.observations = [...props.observations].sort(
+      (a, b) =>
+        byCodeUnit(a.domain, b.domain) ||
+        byCodeUnit(a.artefact, b.artefact) ||
+        byCodeUnit(a.path ?? '', b.path ?? '') ||
+        byCodeUnit(a.kind, b.kind) ||
+        byCodeUnit(a.value, b.value),
+    );
+  }
+
+  /** Error findings that are not acknowledged: each fails the synthesis. */
+  public get errors(): AuditFinding[] {
+    return this.findings.filter((f) => f.severity === FindingSeverity.ERROR && !f.acknowledged);
+  }
+
+  /** Warning findings (structural links and other things to look at). */
+  public get warnings(): AuditFinding[] {
+    return this.findings.filter((f) => f.severity === FindingSeverity.WARNING);
+  }
+
+  /** Whether no error finding is left unacknowledged. */
+  public get passed(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /**
+   * The finding with this id.
+   *
+   * @param id the finding's id
+   */
+  public finding(id: string): AuditFinding | undefined {
+    return this.findings.find((f) => f.id === id);
+  }
+
+  /**
+   * What the public of one domain observes.
+   *
+   * @param domain the (normalised) domain
+   */
+  public observationsOf(domain: string): Observation[] {
+    return this.observations.filter((o) => o.domain === domain);
+  }
+
+  /** The report as JSON (machine-readable), ending with a newline. */
+  public renderJson(): string {
+    const byDomain: { [domain: string]: any[] } = {};
+    for (const d of this.domains) {
+      byDomain[d] = [];
+    }
+    for (const o of this.observations) {
+      (byDomain[o.domain] ??= []).push({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) });
+    }
+    const doc = {
+      report: 'cdk8s-wire-multi-ingress unlinkability audit',
+      version: 1,
+      passed: this.passed,
+      defaultDomain: this.defaultDomain,
+      domains: this.domains,
+      summary: this.summary(),
+      findings: this.findings.map((f) => ({
+        id: f.id,
+        check: f.check,
+        severity: f.severity,
+        acknowledged: f.acknowledged,
+        domains: f.domains,
+        artefact: f.artefact,
+        value: f.value,
+        ...(f.path === undefined ? {} : { path: f.path }),
+        message: f.message,
+        reason: f.reason,
+        mitigation: f.mitigation,
+      })),
+      observations: byDomain,
+    };
+    return `${JSON.stringify(doc, undefined, 2)}\n`;
+  }
+
+  /** The report as Markdown (human-readable), ending with a newline. */
+  public renderMarkdown(): string {
+    const s = this.summary();
+    const lines: string[] = [
+      '# Unlinkability audit',
+      '',
+      `${this.domains.length} domain(s), default ${code(this.defaultDomain)}: ${listed(this.domains.map(code), 12)}.`,
+      '',
+      this.passed
+        ? `**Passed**: no error finding is left unacknowledged. ${s.warning} warning(s), ${s.info} informational, ${s.acknowledged} acknowledged.`
+        : `**Failed**: ${this.errors.length} error finding(s) link domains. The synthesis stops until each is removed, ` +
+          'or acknowledged by its id in `acknowledgedFindings`.',
+      '',
+      '| severity | findings | acknowledged |',
+      '|---|---|---|',
+      ...SEVERITIES.map((sev) => {
+        const all = this.findings.filter((f) => f.severity === sev);
+        return `| ${sev} | ${all.length} | ${all.filter((f) => f.acknowledged).length} |`;
+      }),
+    ];
+    for (const sev of SEVERITIES) {
+      lines.push('', `## ${HEADINGS[sev]}`, '');
+      const findings = this.findings.filter((f) => f.severity === sev);
+      if (findings.length === 0) {
+        lines.push('None.');
+      }
+      for (const f of findings) {
+        lines.push(
+          `### ${code(f.id)}${f.acknowledged ? ' (acknowledged)' : ''}`,
+          '',
+          prose(f.message),
+          '',
+          `- domains: ${f.domains.length === 0 ? '-' : listed(f.domains.map(code), 6)}`,
+          `- artefact: ${prose(f.artefact)}${f.path === undefined ? '' : `, at ${code(f.path)}`}`,
+          `- value: ${code(f.value)}`,
+          `- why: ${prose(f.reason)}`,
+          `- mitigation: ${prose(f.mitigation)}`,
+          '',
+        );
+      }
+      if (findings.length > 0) {
+        lines.pop();
+      }
+    }
+    lines.push(
+      '',
+      '## What each domain shows',
+      '',
+      'Host names, addresses, certificates, issuers and e-mail addresses the public of each domain can observe, ' +
+        `collected from the emitted output. Every other string that could name a domain is in ${code('unlinkability.json')}.`,
+    );
+    const byDomain = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
+    for (const o of this.observations) {
+      if (LISTED_KINDS.includes(o.kind)) {
+        byDomain.get(o.domain)?.push(o);
+      }
+    }
+    for (const domain of this.domains) {
+      lines.push('', `### ${code(domain)}${domain === this.defaultDomain ? ' (default)' : ''}`, '');
+      const rows = byDomain.get(domain) ?? [];
+      if (rows.length === 0) {
+        lines.push('Nothing observed.');
+        continue;
+      }
+      lines.push('| kind | value | artefact | path |', '|---|---|---|---|');
+      for (const o of rows) {
+        lines.push(`| ${o.kind} | ${cell(code(o.value))} | ${cell(prose(o.artefact))} | ${o.path === undefined ? '' : cell(code(o.path))} |`);
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  private summary(): { error: number; warning: number; info: number; acknowledged: number } {
+    const count = (sev: FindingSeverity) => this.findings.filter((f) => f.severity === sev).length;
+    return {
+      error: count(FindingSeverity.ERROR),
+      warning: count(FindingSeverity.WARNING),
+      info: count(FindingSeverity.INFO),
+      acknowledged: this.findings.filter((f) => f.acknowledged).length,
+    };
+  }
+}
+
+/** A Markdown code span that survives backticks in the value. */
+function code(value: string): string {
+  const text = oneLine(value);
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Prose: one line, `<` and `>` escaped so that `account.<domain>` is not read as HTML. */
+function prose(text: string): string {
+  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A table cell: `|` escaped. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

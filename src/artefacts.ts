@@ -7,6 +7,34 @@ import { toYamlDocuments } from './values/yaml';
 
 const ARTEFACT = Symbol.for('cdk8s-wire-multi-ingress.ArtefactFile');
 
+/** Apps whose construct tree is being synthesized, with a number per synthesis. */
+const frozen = new WeakMap<IConstruct, number>();
+let synthesisCount = 0;
+
+/**
+ * Run `fn` while the app of `scope` is being synthesized: its construct tree
+ * and objects do not change until `fn` returns, so what is computed from them
+ * (the unlinkability audit) may be computed once and reused. Nested calls
+ * share the outer synthesis.
+ */
+export function duringSynthesis<T>(scope: IConstruct, fn: () => T): T {
+  const root = scope.node.root;
+  if (frozen.has(root)) {
+    return fn();
+  }
+  frozen.set(root, ++synthesisCount);
+  try {
+    return fn();
+  } finally {
+    frozen.delete(root);
+  }
+}
+
+/** The number of the synthesis the app of `scope` is in, if it is being synthesized by `duringSynthesis`. */
+export function synthesisOf(scope: IConstruct): number | undefined {
+  return frozen.get(scope.node.root);
+}
+
 /** Properties of a file written next to the manifests. */
 export interface ArtefactFileProps {
   /**
@@ -137,6 +165,10 @@ export class WireApp extends App {
 
   /** Synthesize the manifests, then write the artefacts. */
   public synth(): void {
+    duringSynthesis(this, () => this.synthNow());
+  }
+
+  private synthNow(): void {
     Artefacts.of(this); // refuse clashing paths before anything is written
     const charts = this.charts; // a dependency graph of the whole app: build it once
     if (!this.fastPath(charts)) {
@@ -155,6 +187,10 @@ export class WireApp extends App {
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */
   public synthYaml(): string {
+    return duringSynthesis(this, () => this.synthYamlNow());
+  }
+
+  private synthYamlNow(): string {
     const charts = this.charts;
     if (!this.fastPath(charts)) {
       return super.synthYaml();

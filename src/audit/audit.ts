@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { ArtefactFile } from '../artefacts';
+import { ArtefactFile, synthesisOf } from '../artefacts';
 import { runChecks } from './checks';
 import { AuditSubject, Emitted, collect, emitted } from './observe';
 import { AuditFinding } from './types';
@@ -17,6 +17,8 @@ const REPORT_FILE = Symbol.for('cdk8s-wire-multi-ingress.UnlinkabilityReportFile
 export interface AuditMemo {
   key?: string;
   report?: UnlinkabilityReport;
+  /** The synthesis (see `duringSynthesis`) the report was computed in. */
+  synthesis?: number;
 }
 
 /**
@@ -26,9 +28,15 @@ export interface AuditMemo {
  * read, the last report is returned.
  */
 export function runAudit(subject: AuditSubject, defaultDomain: string, acknowledged: readonly string[], memo: AuditMemo = {}): UnlinkabilityReport {
+  // within one WireApp synthesis nothing changes: no need to render and hash everything again
+  const synthesis = synthesisOf(subject.scope);
+  if (synthesis !== undefined && memo.synthesis === synthesis && memo.report !== undefined) {
+    return memo.report;
+  }
   const output = emitted(subject);
-  const key = fingerprint(subject, output, defaultDomain, acknowledged);
-  if (memo.key === key && memo.report !== undefined) {
+  // outside a synthesis, a digest of everything the audit reads tells whether the last report still holds
+  const key = synthesis === undefined ? fingerprint(subject, output, defaultDomain, acknowledged) : undefined;
+  if (key !== undefined && memo.key === key && memo.report !== undefined) {
     return memo.report;
   }
   const collected = collect(subject, output);
@@ -44,6 +52,7 @@ export function runAudit(subject: AuditSubject, defaultDomain: string, acknowled
   const report = new UnlinkabilityReport({ domains: [...subject.domains], defaultDomain, findings, observations: collected.observations });
   memo.key = key;
   memo.report = report;
+  memo.synthesis = synthesis;
   return report;
 }
 

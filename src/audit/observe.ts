@@ -1,4 +1,4 @@
-import { ApiObject, Yaml } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
@@ -7,7 +7,7 @@ import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from '.
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
-import { toYaml } from '../values/yaml';
+import { renderedYaml, toYaml } from '../values/yaml';
 
 /** A value found in the emitted output, with where it was found. */
 export interface Located {
@@ -249,7 +249,7 @@ function objectName(json: any): string {
 }
 
 /** Renderings of release values, computed once per values object (the audit runs several times per synthesis). */
-const renderings = new WeakMap<Values, { texts: Set<string>; canonical: string }>();
+const renderings = new WeakMap<Values, (node: unknown) => boolean>();
 
 /** The pods a `LoadBalancer` Service selects (its namespace and selector), if it is one. */
 function loadBalancerTarget(json: any): string | undefined {
@@ -264,13 +264,29 @@ function loadBalancerTarget(json: any): string | undefined {
 function isRenderingOf(values: Values): (node: unknown) => boolean {
   let known = renderings.get(values);
   if (known === undefined) {
-    known = { texts: new Set([toYaml(values), Yaml.stringify(values), JSON.stringify(values)]), canonical: canonicalJson(values) };
+    // the library's formats render values with toYaml (HelmChart, values files) or as objects (Flux,
+    // Argo CD); a rendering of another format is scanned as text, which observes the same values again.
+    // Each form is computed only when something of its size or shape turns up.
+    let yaml = renderedYaml(values);
+    let json: string | undefined;
+    let canonical: string | undefined;
+    const size = Object.keys(values).length;
+    known = (node) => {
+      if (typeof node === 'string') {
+        yaml ??= toYaml(values);
+        if (node.length === yaml.length && node === yaml) return true;
+        json ??= JSON.stringify(values);
+        return node.length === json.length && node === json;
+      }
+      if (isPlainObject(node) && Object.keys(node).length === size) {
+        canonical ??= canonicalJson(values);
+        return canonicalJson(node) === canonical;
+      }
+      return false;
+    };
     renderings.set(values, known);
   }
-  const { texts, canonical } = known;
-  const size = Object.keys(values).length;
-  return (node) =>
-    (typeof node === 'string' && texts.has(node)) || (isPlainObject(node) && Object.keys(node).length === size && canonicalJson(node) === canonical);
+  return known;
 }
 
 function canonicalJson(node: unknown): string {

@@ -14,7 +14,7 @@ import { IConstruct } from 'constructs';
 import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps } from './config';
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
-import { WireApp } from '../artefacts';
+import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
 
 const NAME = 'cdk8s-wire-multi-ingress';
@@ -124,22 +124,24 @@ function validateApp(app: IConstruct): string[] {
   return errors;
 }
 
-/** Build and check the deployment; every problem located in the config file. */
-function prepare(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
-  let app: WireApp;
+/** Build the deployment (the constructs check their props); every problem located in the config file. */
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
   try {
-    app = buildApp(config, format, outdir);
+    return buildApp(config, format, outdir);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
     const problems = Array.isArray(listed) ? listed.map(String) : [(e as Error).message];
     throw new ConfigError(problems.map((p) => `${locate(config, p)}${p}`));
   }
+}
+
+/** Run the checks synth runs (the audit among them) before anything is written. */
+function check(config: LoadedConfig, app: WireApp): void {
   const errors = validateApp(app);
   if (errors.length > 0) {
     throw new ConfigError(errors.map((p) => `${locate(config, p)}${p}`));
   }
-  return app;
 }
 
 function version(): string {
@@ -181,11 +183,15 @@ export function main(
         if (!args.out) throw new UsageError('synth needs --out DIR');
         const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = prepare(config, args.format, staging);
+        const app = buildChecked(config, args.format, staging);
         let files = 0;
-        writeAtomically(args.out, staging, () => {
-          app.synth();
-          files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+        // one synthesis from the checks to the last file: the tree does not change in between
+        duringSynthesis(app, () => {
+          check(config, app);
+          writeAtomically(args.out!, staging, () => {
+            app.synth();
+            files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+          });
         });
         if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
         return 0;
@@ -194,7 +200,8 @@ export function main(
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
         const config = loadConfig(args.config);
-        prepare(config, args.format, stagingPathFor('validate-only'));
+        const app = buildChecked(config, args.format, stagingPathFor('validate-only'));
+        duringSynthesis(app, () => check(config, app));
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);
         return 0;
       }

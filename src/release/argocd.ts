@@ -1,8 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel, isDnsSubdomain } from '../settings';
-import { RELEASE_LABELS, ReleaseOrder, isOciRepository, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, isOciRepository, setHelmValues } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /**
@@ -165,7 +164,7 @@ export class ArgoCdRenderer {
       files.length === 0
         ? { source: chartSource }
         : { sources: [chartSource, { repoURL: this.secrets!.repoURL, targetRevision: this.secrets!.targetRevision, ref: SECRETS_REF }] };
-    const application = new ApiObject(scope, id, {
+    const application = new ReleaseObject(scope, id, {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {

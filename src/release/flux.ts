@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel } from '../settings';
-import { RELEASE_LABELS, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /** Options of the Flux release format. */
@@ -102,7 +102,7 @@ export class FluxRenderer {
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const repository = this.repository(scope, release.repository);
     const { dependsOn } = this.order.add(scope, release);
-    const helmRelease = new ApiObject(scope, id, {
+    const helmRelease = new ReleaseObject(scope, id, {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: release.releaseName, namespace: this.namespace, labels: { ...RELEASE_LABELS } },
@@ -159,7 +159,7 @@ export class FluxRenderer {
     if (existing) {
       return existing.object;
     }
-    const object = new ApiObject(chart, `FluxHelmRepository-${this.namespace}-${name}`, {
+    const object = new ReleaseObject(chart, `FluxHelmRepository-${this.namespace}-${name}`, {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
       metadata: { name, namespace: this.namespace, labels: { ...RELEASE_LABELS } },

@@ -1,11 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
-import { RELEASE_LABELS, checkDuration, isOciRepository, ociChartReference } from './common';
+import { RELEASE_LABELS, ReleaseObject, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart, HelmChartProps } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
-import { toYaml } from '../values/yaml';
+import { toYamlRendering } from '../values/yaml';
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {
@@ -66,14 +65,14 @@ export class HelmChartRenderer {
         targetNamespace: release.targetNamespace,
         createNamespace: this.createNamespace,
         timeout: this.timeout,
-        valuesContent: toYaml(release.values),
+        valuesContent: toYamlRendering(release.values),
         valuesSecrets:
           release.secretValues.length === 0
             ? undefined
             : release.secretValues.map((s) => ({ name: s.secretName, keys: [s.key], ignoreUpdates: false })),
       },
     };
-    const chart = new ApiObject(scope, id, { ...HelmChart.GVK, ...props });
+    const chart = new ReleaseObject(scope, id, { ...HelmChart.GVK, ...props });
     return {
       objects: [chart],
       expectedSecrets: release.secretValues.map((s) => ({

@@ -4,7 +4,7 @@ import { ArtefactFile } from '../artefacts';
 import { quote } from '../errors';
 import { ReleaseOrder, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
-import { toYaml } from '../values/yaml';
+import { toYamlRendering } from '../values/yaml';
 
 /** Options of the plain values-files release format. */
 export interface ValuesFilesFormatOptions {
@@ -57,7 +57,7 @@ export class ValuesFilesRenderer {
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const { stage } = this.order.add(scope, release);
     const valuesFile = valuesFilePath(release);
-    new ArtefactFile(scope, id, { path: valuesFile, content: toYaml(release.values) });
+    new ArtefactFile(scope, id, { path: valuesFile, content: toYamlRendering(release.values) });
     const secretFiles = release.secretValues.map((s) => `${s.secretName}/${s.key}`);
     this.script(scope).add({ release, stage, valuesFile, secretFiles });
     return {

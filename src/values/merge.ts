@@ -191,12 +191,14 @@ export interface DomainMention {
  */
 export function domainsNamedIn(text: string, domains: ReadonlySet<string>): DomainMention[] {
   const found: DomainMention[] = [];
+  if (!text.includes('.')) {
+    return found; // no host name without a dot
+  }
   for (const token of text.toLowerCase().match(HOST_TOKEN) ?? []) {
-    const labels = token.split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const suffix = i === 0 ? token : labels.slice(i).join('.');
-      if (domains.has(suffix)) {
-        found.push({ domain: suffix, token });
+    // the token, then each suffix after a dot, longest first
+    for (let rest = token, dot = 0; dot !== -1; dot = rest.indexOf('.'), rest = rest.slice(dot + 1)) {
+      if (domains.has(rest)) {
+        found.push({ domain: rest, token });
         break;
       }
     }

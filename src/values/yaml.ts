@@ -17,6 +17,24 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./:-]*$/;
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 
+const recorded = new WeakMap<object, string>();
+
+/**
+ * `toYaml(values)`, remembered for these values: the audit recognises a
+ * release's rendered values (a HelmChart's `valuesContent`, a values file)
+ * without writing them again.
+ */
+export function toYamlRendering(values: { [key: string]: any }): string {
+  const text = toYaml(values);
+  recorded.set(values, text);
+  return text;
+}
+
+/** What `toYamlRendering` wrote for these values, if it did. */
+export function renderedYaml(values: object): string | undefined {
+  return recorded.get(values);
+}
+
 /** Write documents the way cdk8s does (`---` between them), each with `toYaml`. */
 export function toYamlDocuments(docs: any[]): string {
   return docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n');

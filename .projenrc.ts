@@ -58,14 +58,20 @@ const synthExample = project.addTask('synth:example', {
   description: "Compile, then synthesize the guide's three-domain example into synth-out/guide with the command line",
 });
 synthExample.spawn(project.compileTask);
+synthExample.exec('node scripts/compile-schema.js');
 synthExample.exec('node lib/cli/main.js synth --config examples/guide-three-domains/multi-ingress.yaml --out synth-out/guide');
 synthExample.exec('node -e "for (const f of require(\'fs\').readdirSync(\'synth-out/guide\')) console.log(\'  synth-out/guide/\' + f)"');
+
+// The command line checks its config with a validator compiled from the JSON Schema at build time
+project.postCompileTask.exec('node scripts/compile-schema.js');
+project.addPackageIgnore('/scripts/');
 
 // Benchmark of the synth command against raw cdk8s (not part of the tests): npm run bench
 const bench = project.addTask('bench', {
   description: 'Benchmark the synth command at 10 to 10,000 domains against a raw cdk8s baseline',
 });
 bench.spawn(project.compileTask);
+bench.exec('node scripts/compile-schema.js');
 bench.exec('node bench/bench.js', { receiveArgs: true });
 project.addPackageIgnore('/bench/');
 

@@ -168,8 +168,8 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     observeIngressChart(o, di.values, di.releaseName, di.namespace);
     // the Secrets the operator creates for this domain hold its certificates (ingress and edge proxy)
     for (const s of di.expectedSecrets) {
-      const artefact = s.key === TLS_VALUES_KEY ? `TLS values Secret read by release ${s.releaseName}` : `Secret for ${s.releaseName}`;
-      o.add(artefact, ObservationKind.CERTIFICATE, `secret/${s.namespace}/${s.name}`, s.key);
+      const secretArtefact = s.key === TLS_VALUES_KEY ? `TLS values Secret read by release ${s.releaseName}` : `Secret for ${s.releaseName}`;
+      o.add(secretArtefact, ObservationKind.CERTIFICATE, `secret/${s.namespace}/${s.name}`, s.key);
     }
     observeWireServerEntries(o, subject.wireServerValues, di.isDefaultDomain);
   }

@@ -6,14 +6,23 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
-import { Document, LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
+
+/**
+ * The YAML library, loaded when first needed: a JSON config is read with
+ * JSON.parse, and the line numbers are only needed to point at a problem.
+ */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
 
 /** The formats the command line knows, by the name used in the config and `--format`. */
 export const FORMAT_NAMES = ['helmchart', 'flux', 'argocd', 'values'];
@@ -55,8 +64,8 @@ export class LoadedConfig {
 
   private yaml(): { document: Document; lines: LineCounter } {
     if (!this.parsed) {
-      const lines = new LineCounter();
-      this.parsed = { document: parseDocument(this.text, { lineCounter: lines }), lines };
+      const lines = new (yaml().LineCounter)();
+      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines }), lines };
     }
     return this.parsed;
   }
@@ -72,9 +81,18 @@ export function schemaPath(): string {
 
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(fs.readFileSync(schemaPath(), 'utf8'));
-    // the schema is checked against the JSON Schema meta-schema by the tests, not at every start
-    validator = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema);
+    try {
+      // compiled from the schema by scripts/compile-schema.js when the package is built
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      validator = require('./schema-validator') as ValidateFunction;
+    } catch {
+      // running from the TypeScript sources: compile the schema now
+      const schema = JSON.parse(fs.readFileSync(schemaPath(), 'utf8'));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Ajv = require('ajv').default;
+      // the same options as scripts/compile-schema.js; the meta-schema check is the tests' job
+      validator = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false }).compile(schema) as ValidateFunction;
+    }
   }
   return validator;
 }
@@ -130,8 +148,8 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     }
     return new LoadedConfig(file, text, data as { [key: string]: any });
   }
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
+  const lines = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
   if (document.errors.length > 0) {
     const e = document.errors[0];
     const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -189,13 +207,13 @@ export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLi
   let node: unknown = config.document.contents;
   let line = 1;
   for (const key of keys) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(key));
       if (!pair) break;
       line = lineAt(config, pair.key) ?? line;
       node = pair.value;
       if (keyLine && key === keys[keys.length - 1]) return line;
-    } else if (isSeq(node) && typeof key === 'number') {
+    } else if (yaml().isSeq(node) && typeof key === 'number') {
       node = node.items[key];
     } else {
       break;
@@ -206,7 +224,7 @@ export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLi
 }
 
 function lineAt(config: LoadedConfig, node: unknown): number | undefined {
-  return isNode(node) && node.range ? config.lines.linePos(node.range[0]).line : undefined;
+  return yaml().isNode(node) && node.range ? config.lines.linePos(node.range[0]).line : undefined;
 }
 
 /** `additionalDomains[2]`, `tls.mode` */
@@ -504,12 +522,12 @@ export function locate(config: LoadedConfig, problem: string): string {
 }
 
 function findScalar(node: unknown, value: string, keys: Array<string | number>): Array<string | number> | undefined {
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     return String(node.value) === value ? keys : undefined;
   }
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     for (const p of node.items) {
-      const k = isScalar(p.key) ? String(p.key.value) : undefined;
+      const k = yaml().isScalar(p.key) ? String(p.key.value) : undefined;
       if (k === undefined) continue;
       const here = [...keys, k];
       // a key, or a dotted path of keys below a top-level key ("tags.federation")
@@ -520,7 +538,7 @@ function findScalar(node: unknown, value: string, keys: Array<string | number>):
       if (found) return found;
     }
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
       const found = findScalar(node.items[i], value, [...keys, i]);
       if (found) return found;

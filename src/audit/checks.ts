@@ -172,10 +172,10 @@ function sharedIdentifiers(observations: readonly Observation[]): Draft[] {
       }
     }
     for (const [value, group] of groups) {
-      const domains = [...new Set(group.map((o) => o.domain))].sort(byCodeUnit);
-      if (domains.length < 2) {
-        continue;
+      if (group.every((o) => o.domain === group[0].domain)) {
+        continue; // shown by one domain only (the common case: checked before anything is sorted)
       }
+      const domains = [...new Set(group.map((o) => o.domain))].sort(byCodeUnit);
       // one place per domain first, so that the message names where each domain shows it
       const all = [...new Set(group.map((o) => `${o.domain}: ${o.artefact}${o.path === undefined ? '' : ` at ${o.path}`}`))].sort(byCodeUnit);
       const first = domains.map((d) => all.find((a) => a.startsWith(`${d}: `))!);

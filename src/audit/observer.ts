@@ -45,19 +45,25 @@ export interface ServiceTarget {
 
 /** Collects observations of every domain, without duplicates. */
 export class ObservationCollector {
-  private readonly seen = new Set<string>();
   private readonly items: Observation[] = [];
   private readonly forwards: Upstream[] = [];
   private readonly targets: ServiceTarget[] = [];
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
+    // what this domain's observer has recorded, per artefact (short keys hash faster)
+    const seen = new Map<string, Set<string>>();
     const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
-      const key = [domain, artefact, kind, value, path ?? ''].join('\u0000');
-      if (this.seen.has(key)) {
+      let keys = seen.get(artefact);
+      if (keys === undefined) {
+        keys = new Set();
+        seen.set(artefact, keys);
+      }
+      const key = `${kind}\u0000${path ?? ''}\u0000${value}`;
+      if (keys.has(key)) {
         return;
       }
-      this.seen.add(key);
+      keys.add(key);
       this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
     };
     const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {

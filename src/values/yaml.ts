@@ -76,19 +76,11 @@ export function yamlString(s: string): string {
  * characters only (no carriage return, no YAML 1.1 line breaks such as
  * U+0085 or U+2028), and a first line that does not start with a space.
  */
+const NOT_IN_LITERAL_BLOCK = /[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|[\u2028\u2029\ufeff]/;
+
 function literalBlockable(s: string): boolean {
   if (!s.includes('\n') || s.startsWith(' ') || s.startsWith('\t') || s.startsWith('\n')) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const printable =
-      c === 0x0a ||
-      c === 0x09 ||
-      (c >= 0x20 && c <= 0x7e) ||
-      (c >= 0xa0 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) ||
-      (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
-    if (!printable) return false;
-  }
-  return true;
+  return !NOT_IN_LITERAL_BLOCK.test(s);
 }
 
 /** A multi-line string as a literal block at `indent`: `|-`, `|` or `|+` by its trailing newlines. */

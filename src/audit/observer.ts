@@ -1,6 +1,5 @@
 import { couldNameDomain, emailsIn, upstreamsIn } from './text';
 import { Observation, ObservationKind } from './types';
-import { forEachString } from '../values/merge';
 
 /** How strings found in an artefact are scanned. */
 export interface TextOptions {
@@ -81,7 +80,13 @@ export class ObservationCollector {
       }
     };
     const tree = (artefact: string, node: unknown, options: TextOptions, basePath: string = ''): void => {
-      walk(node, basePath, (value, path) => text(artefact, value, path === '' ? undefined : path, options), options.skip);
+      // most strings name no domain: their key path is not even built
+      walk(node, basePath === '' ? [] : [basePath], (value, path) => {
+        if (couldNameDomain(value)) {
+          const p = path();
+          text(artefact, value, p === '' ? undefined : p, options);
+        }
+      }, options.skip);
     };
     return { domain, add, text, tree };
   }
@@ -113,21 +118,37 @@ export class ObservationCollector {
   }
 }
 
-function walk(node: unknown, path: string, visit: (value: string, path: string) => void, skip?: (node: unknown) => boolean): void {
-  if (skip === undefined) {
-    forEachString(node, visit, path);
-    return;
-  }
-  if (skip(node)) {
+function walk(
+  node: unknown,
+  keys: Array<string | number>,
+  visit: (value: string, path: () => string) => void,
+  skip?: (node: unknown) => boolean,
+): void {
+  if (skip !== undefined && skip(node)) {
     return;
   }
   if (typeof node === 'string') {
-    visit(node, path);
+    visit(node, () => pathOf(keys));
   } else if (Array.isArray(node)) {
-    node.forEach((v, i) => walk(v, `${path}[${i}]`, visit, skip));
+    for (let i = 0; i < node.length; i++) {
+      keys.push(i);
+      walk(node[i], keys, visit, skip);
+      keys.pop();
+    }
   } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      walk(value, path === '' ? key : `${path}.${key}`, visit, skip);
+    for (const key of Object.keys(node)) {
+      keys.push(key);
+      walk((node as { [key: string]: unknown })[key], keys, visit, skip);
+      keys.pop();
     }
   }
+}
+
+/** A key path as forEachString writes it: `a.b[0].c`. */
+function pathOf(keys: ReadonlyArray<string | number>): string {
+  let path = '';
+  for (const k of keys) {
+    path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+  }
+  return path;
 }

@@ -45,24 +45,39 @@ export interface ServiceTarget {
 /** Collects observations of every domain, without duplicates. */
 export class ObservationCollector {
   private readonly items: Observation[] = [];
+  /** For each text observation (by index in `items`), whether a more specific one repeats it; filled in `observations()`. */
+  private readonly texts: Array<{ index: number; keys: Set<string>; key: string }> = [];
   private readonly forwards: Upstream[] = [];
   private readonly targets: ServiceTarget[] = [];
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
-    // what this domain's observer has recorded, per artefact (short keys hash faster)
+    // what this domain's observer has recorded, per artefact (short keys hash faster); and per
+    // artefact the path and value of every observation that is not a text one
     const seen = new Map<string, Set<string>>();
+    const specific = new Map<string, Set<string>>();
     const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
       let keys = seen.get(artefact);
       if (keys === undefined) {
         keys = new Set();
         seen.set(artefact, keys);
       }
-      const key = `${kind}\u0000${path ?? ''}\u0000${value}`;
+      const where = `${path ?? ''}\u0000${value}`;
+      const key = `${kind}\u0000${where}`;
       if (keys.has(key)) {
         return;
       }
       keys.add(key);
+      let bySpecific = specific.get(artefact);
+      if (bySpecific === undefined) {
+        bySpecific = new Set();
+        specific.set(artefact, bySpecific);
+      }
+      if (kind === ObservationKind.TEXT) {
+        this.texts.push({ index: this.items.length, keys: bySpecific, key: where });
+      } else {
+        bySpecific.add(where);
+      }
       this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
     };
     const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
@@ -111,10 +126,13 @@ export class ObservationCollector {
    * (same domain, artefact, path and value) is dropped.
    */
   public observations(): Observation[] {
-    const specific = new Set(
-      this.items.filter((o) => o.kind !== ObservationKind.TEXT).map((o) => [o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')),
-    );
-    return this.items.filter((o) => o.kind !== ObservationKind.TEXT || !specific.has([o.domain, o.artefact, o.path ?? '', o.value].join('\u0000')));
+    const repeated = new Set<number>();
+    for (const t of this.texts) {
+      if (t.keys.has(t.key)) {
+        repeated.add(t.index);
+      }
+    }
+    return repeated.size === 0 ? [...this.items] : this.items.filter((_, i) => !repeated.has(i));
   }
 }
 

@@ -49,14 +49,12 @@ export class UnlinkabilityReport {
     this.findings = [...props.findings].sort(
       (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || byCodeUnit(a.id, b.id),
     );
-    this.observations = [...props.observations].sort(
-      (a, b) =>
-        byCodeUnit(a.domain, b.domain) ||
-        byCodeUnit(a.artefact, b.artefact) ||
-        byCodeUnit(a.path ?? '', b.path ?? '') ||
-        byCodeUnit(a.kind, b.kind) ||
-        byCodeUnit(a.value, b.value),
-    );
+    // one key per observation: its fields joined by a character that sorts before any other gives
+    // the same order as comparing field by field, with one string comparison
+    this.observations = props.observations
+      .map((o) => ({ o, key: `${o.domain}\u0000${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
+      .sort((a, b) => byCodeUnit(a.key, b.key))
+      .map((x) => x.o);
   }
 
   /** Error findings that are not acknowledged: each fails the synthesis. */
@@ -92,14 +90,20 @@ export class UnlinkabilityReport {
     return this.observations.filter((o) => o.domain === domain);
   }
 
-  /** The report as JSON (machine-readable), ending with a newline. */
+  /**
+   * The report as JSON (machine-readable), ending with a newline. Each
+   * observation is one line, so that the file stays diffable and small at
+   * thousands of domains.
+   */
   public renderJson(): string {
-    const byDomain: { [domain: string]: any[] } = {};
-    for (const d of this.domains) {
-      byDomain[d] = [];
-    }
+    const byDomain = new Map<string, string[]>(this.domains.map((d) => [d, []]));
     for (const o of this.observations) {
-      (byDomain[o.domain] ??= []).push({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) });
+      let lines = byDomain.get(o.domain);
+      if (lines === undefined) {
+        lines = [];
+        byDomain.set(o.domain, lines);
+      }
+      lines.push(JSON.stringify({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) }));
     }
     const doc = {
       report: 'cdk8s-wire-multi-ingress unlinkability audit',
@@ -121,9 +125,15 @@ export class UnlinkabilityReport {
         reason: f.reason,
         mitigation: f.mitigation,
       })),
-      observations: byDomain,
+      observations: {},
     };
-    return `${JSON.stringify(doc, undefined, 2)}\n`;
+    const head = JSON.stringify(doc, undefined, 2);
+    const domains = [...byDomain].map(
+      ([domain, lines]) => `    ${JSON.stringify(domain)}: [${lines.length === 0 ? '' : `\n      ${lines.join(',\n      ')}\n    `}]`,
+    );
+    const observations = domains.length === 0 ? '{}' : `{\n${domains.join(',\n')}\n  }`;
+    // the observations, written by hand, replace the empty object the last key got
+    return `${head.slice(0, head.length - '{}\n}'.length)}${observations}\n}\n`;
   }
 
   /** The report as Markdown (human-readable), ending with a newline. */

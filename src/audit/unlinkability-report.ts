@@ -91,13 +91,18 @@ export class UnlinkabilityReport {
   }
 
   /**
-   * The report as JSON (machine-readable), ending with a newline. Each
-   * observation is one line, so that the file stays diffable and small at
-   * thousands of domains.
+   * The report as JSON (machine-readable), ending with a newline: the
+   * findings, and per domain the identifiers its public observes (host names,
+   * addresses, certificates, issuers, e-mail addresses), one per line so that
+   * the file stays diffable at thousands of domains. Every other string the
+   * audit read (text observations) is in `observations` of the API.
    */
   public renderJson(): string {
     const byDomain = new Map<string, string[]>(this.domains.map((d) => [d, []]));
     for (const o of this.observations) {
+      if (!LISTED_KINDS.includes(o.kind)) {
+        continue;
+      }
       let lines = byDomain.get(o.domain);
       if (lines === undefined) {
         lines = [];
@@ -185,7 +190,7 @@ export class UnlinkabilityReport {
       '## What each domain shows',
       '',
       'Host names, addresses, certificates, issuers and e-mail addresses the public of each domain can observe, ' +
-        `collected from the emitted output. Every other string that could name a domain is in ${code('unlinkability.json')}.`,
+        `collected from the emitted output. Every other string that could name a domain, and that the audit read, is in ${code('observations')} of ${code('audit()')}.`,
     );
     const byDomain = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
     for (const o of this.observations) {

@@ -40,8 +40,9 @@ export class UnlinkabilityReport {
   public readonly defaultDomain: string;
   /** Every finding: errors, then warnings, then information, each sorted by id. */
   public readonly findings: AuditFinding[];
-  /** Every observation, sorted by domain, artefact, path, kind and value. */
-  public readonly observations: Observation[];
+  private readonly unsorted: readonly Observation[];
+  private sorted?: Observation[];
+  private listedByDomain?: Map<string, Observation[]>;
 
   public constructor(props: UnlinkabilityReportProps) {
     this.domains = [...props.domains].sort(byCodeUnit);
@@ -49,12 +50,30 @@ export class UnlinkabilityReport {
     this.findings = [...props.findings].sort(
       (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || byCodeUnit(a.id, b.id),
     );
-    // one key per observation: its fields joined by a character that sorts before any other gives
-    // the same order as comparing field by field, with one string comparison
-    this.observations = props.observations
-      .map((o) => ({ o, key: `${o.domain}\u0000${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
-      .sort((a, b) => byCodeUnit(a.key, b.key))
-      .map((x) => x.o);
+    this.unsorted = props.observations;
+  }
+
+  /** Every observation, sorted by domain, artefact, path, kind and value (sorted when first asked for). */
+  public get observations(): Observation[] {
+    this.sorted ??= sortObservations(this.unsorted);
+    return [...this.sorted];
+  }
+
+  /** The identifiers each domain shows (what the report files list), sorted; computed once. */
+  private identifiersByDomain(): Map<string, Observation[]> {
+    if (this.listedByDomain === undefined) {
+      const byDomain = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
+      for (const o of sortObservations(this.unsorted.filter((x) => LISTED_KINDS.includes(x.kind)))) {
+        let list = byDomain.get(o.domain);
+        if (list === undefined) {
+          list = [];
+          byDomain.set(o.domain, list);
+        }
+        list.push(o);
+      }
+      this.listedByDomain = byDomain;
+    }
+    return this.listedByDomain;
   }
 
   /** Error findings that are not acknowledged: each fails the synthesis. */
@@ -87,7 +106,8 @@ export class UnlinkabilityReport {
    * @param domain the (normalised) domain
    */
   public observationsOf(domain: string): Observation[] {
-    return this.observations.filter((o) => o.domain === domain);
+    this.sorted ??= sortObservations(this.unsorted);
+    return this.sorted.filter((o) => o.domain === domain);
   }
 
   /**
@@ -98,17 +118,12 @@ export class UnlinkabilityReport {
    * audit read (text observations) is in `observations` of the API.
    */
   public renderJson(): string {
-    const byDomain = new Map<string, string[]>(this.domains.map((d) => [d, []]));
-    for (const o of this.observations) {
-      if (!LISTED_KINDS.includes(o.kind)) {
-        continue;
-      }
-      let lines = byDomain.get(o.domain);
-      if (lines === undefined) {
-        lines = [];
-        byDomain.set(o.domain, lines);
-      }
-      lines.push(JSON.stringify({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) }));
+    const byDomain = new Map<string, string[]>();
+    for (const [domain, list] of this.identifiersByDomain()) {
+      byDomain.set(
+        domain,
+        list.map((o) => JSON.stringify({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) })),
+      );
     }
     const doc = {
       report: 'cdk8s-wire-multi-ingress unlinkability audit',
@@ -192,12 +207,7 @@ export class UnlinkabilityReport {
       'Host names, addresses, certificates, issuers and e-mail addresses the public of each domain can observe, ' +
         `collected from the emitted output. Every other string that could name a domain, and that the audit read, is in ${code('observations')} of ${code('audit()')}.`,
     );
-    const byDomain = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
-    for (const o of this.observations) {
-      if (LISTED_KINDS.includes(o.kind)) {
-        byDomain.get(o.domain)?.push(o);
-      }
-    }
+    const byDomain = this.identifiersByDomain();
     for (const domain of this.domains) {
       lines.push('', `### ${code(domain)}${domain === this.defaultDomain ? ' (default)' : ''}`, '');
       const rows = byDomain.get(domain) ?? [];
@@ -242,4 +252,16 @@ function prose(text: string): string {
 /** A table cell: `|` escaped. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
+}
+
+/**
+ * Sort by domain, artefact, path, kind and value: one key per observation,
+ * its fields joined by a character that sorts before any other, gives the
+ * same order as comparing field by field, with one string comparison.
+ */
+function sortObservations(observations: readonly Observation[]): Observation[] {
+  return observations
+    .map((o) => ({ o, key: `${o.domain}\u0000${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
+    .sort((a, b) => byCodeUnit(a.key, b.key))
+    .map((x) => x.o);
 }

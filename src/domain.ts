@@ -99,7 +99,8 @@ function normalise(input: unknown, what: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
     return fail('it has a scheme; give the bare domain, e.g. "red.example.com" instead of "https://red.example.com"');
   }
-  if (isIP(name) !== 0 || isIP(name.replace(/^\[|\]$/g, '')) !== 0) {
+  // only digits and dots (IPv4), or a colon or bracket (IPv6) can be an address
+  if ((/^[\d.]+$/.test(name) || /[:[]/.test(name)) && (isIP(name) !== 0 || isIP(name.replace(/^\[|\]$/g, '')) !== 0)) {
     return fail('it is an IP address; expected a DNS domain');
   }
   if (/[/?#]/.test(name)) {

@@ -103,8 +103,13 @@ export function emitted(subject: AuditSubject): Emitted {
     }
     return undefined;
   };
-  const scopePath = subject.scope.node.path;
-  const inScope = (c: IConstruct): boolean => c.node.path === scopePath || c.node.path.startsWith(`${scopePath}/`);
+  // by ancestry, not by path strings (a construct's path is built anew each time it is read)
+  const inScope = (c: IConstruct): boolean => {
+    for (let s: IConstruct | undefined = c; s !== undefined; s = s.node.scope) {
+      if (s === subject.scope) return true;
+    }
+    return false;
+  };
 
   const all = subject.scope.node.root.node.findAll();
   const objects = all

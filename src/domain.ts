@@ -33,7 +33,18 @@ export class WireDomain {
    * input and what was expected
    */
   public static parse(input: string, what: string = 'domain'): WireDomain {
-    return new WireDomain(input, normalise(input, what));
+    // a deployment parses each domain twice (the backend, then its DomainIngress): remember the
+    // valid ones (a WireDomain cannot change); a bad one is reported each time, in the caller's words
+    const known = typeof input === 'string' ? PARSED.get(input) : undefined;
+    if (known !== undefined) {
+      return known;
+    }
+    const domain = new WireDomain(input, normalise(input, what));
+    if (PARSED.size >= MAX_PARSED) {
+      PARSED.clear();
+    }
+    PARSED.set(input, domain);
+    return domain;
   }
 
   /** The normalised ASCII name, e.g. `red.example.com`. */
@@ -84,6 +95,10 @@ export class WireDomain {
     return `https://${host}`;
   }
 }
+
+/** Valid domains parsed so far, by input (bounded, so that a long-running process does not grow). */
+const PARSED = new Map<string, WireDomain>();
+const MAX_PARSED = 100_000;
 
 function normalise(input: unknown, what: string): string {
   const fail = (expected: string): never => {

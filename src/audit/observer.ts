@@ -45,38 +45,47 @@ export interface ServiceTarget {
 /** Collects observations of every domain, without duplicates. */
 export class ObservationCollector {
   private readonly items: Observation[] = [];
-  /** For each text observation (by index in `items`), whether a more specific one repeats it; filled in `observations()`. */
-  private readonly texts: Array<{ index: number; keys: Set<string>; key: string }> = [];
+  /** Each text observation (by index in `items`), with the values its artefact shows more specifically by path. */
+  private readonly texts: Array<{ index: number; specific: Map<string, string[]>; path: string; value: string }> = [];
   private readonly forwards: Upstream[] = [];
   private readonly targets: ServiceTarget[] = [];
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
-    // what this domain's observer has recorded, per artefact (short keys hash faster); and per
-    // artefact the path and value of every observation that is not a text one
-    const seen = new Map<string, Set<string>>();
-    const specific = new Map<string, Set<string>>();
-    const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
-      let keys = seen.get(artefact);
-      if (keys === undefined) {
-        keys = new Set();
-        seen.set(artefact, keys);
+    // what this domain's observer has recorded: per artefact, the values seen per kind and path (keys stay
+    // short: values can be long, and most paths hold one value); and per artefact and path the values of
+    // observations that are not text ones
+    const seen = new Map<string, Map<string, string[]>>();
+    const specific = new Map<string, Map<string, string[]>>();
+    const listAt = (maps: Map<string, Map<string, string[]>>, artefact: string, key: string): string[] => {
+      let byKey = maps.get(artefact);
+      if (byKey === undefined) {
+        byKey = new Map();
+        maps.set(artefact, byKey);
       }
-      const where = `${path ?? ''}\u0000${value}`;
-      const key = `${kind}\u0000${where}`;
-      if (keys.has(key)) {
+      let list = byKey.get(key);
+      if (list === undefined) {
+        list = [];
+        byKey.set(key, list);
+      }
+      return list;
+    };
+    const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
+      const at = path ?? '';
+      const values = listAt(seen, artefact, `${kind}\u0000${at}`);
+      if (values.includes(value)) {
         return;
       }
-      keys.add(key);
-      let bySpecific = specific.get(artefact);
-      if (bySpecific === undefined) {
-        bySpecific = new Set();
-        specific.set(artefact, bySpecific);
-      }
+      values.push(value);
       if (kind === ObservationKind.TEXT) {
-        this.texts.push({ index: this.items.length, keys: bySpecific, key: where });
+        let bySpecific = specific.get(artefact);
+        if (bySpecific === undefined) {
+          bySpecific = new Map();
+          specific.set(artefact, bySpecific);
+        }
+        this.texts.push({ index: this.items.length, specific: bySpecific, path: at, value });
       } else {
-        bySpecific.add(where);
+        listAt(specific, artefact, at).push(value);
       }
       this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
     };
@@ -128,7 +137,7 @@ export class ObservationCollector {
   public observations(): Observation[] {
     const repeated = new Set<number>();
     for (const t of this.texts) {
-      if (t.keys.has(t.key)) {
+      if (t.specific.get(t.path)?.includes(t.value)) {
         repeated.add(t.index);
       }
     }

@@ -1,29 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
-import { errorOf } from './util';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'artefacts-'));
-}
+import { errorOf, filesBelow, tempDir } from './util';
 
 function modeOf(dir: string, file: string): number {
   return fs.statSync(path.join(dir, file)).mode % 0o1000;
 }
 
-function filesBelow(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
-    .map((f) => f.split(path.sep).join('/'))
-    .sort();
-}
-
 describe('artefact files', () => {
   test('WireApp writes manifests and artefacts, with the mode asked for', () => {
-    const outdir = tempDir();
+    const outdir = tempDir('artefacts-');
     const app = new WireApp({ outdir });
     const chart = new Chart(app, 'wire');
     new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
@@ -42,7 +29,7 @@ describe('artefact files', () => {
         return `${this.node.scope!.node.children.length} children\n`;
       }
     }
-    const outdir = tempDir();
+    const outdir = tempDir('artefacts-');
     const app = new WireApp({ outdir });
     const chart = new Chart(app, 'wire');
     new Counted(chart, 'report', { path: 'report.txt' });
@@ -52,7 +39,7 @@ describe('artefact files', () => {
   });
 
   test('a failed validation writes no manifest and no artefact', () => {
-    const outdir = path.join(tempDir(), 'out');
+    const outdir = path.join(tempDir('artefacts-'), 'out');
     const app = new WireApp({ outdir });
     const chart = new Chart(app, 'wire');
     new ArtefactFile(chart, 'cfg', { path: 'edge/haproxy.cfg', content: 'x' });
@@ -62,7 +49,7 @@ describe('artefact files', () => {
   });
 
   test('two artefacts with one path are refused before anything is written', () => {
-    const outdir = path.join(tempDir(), 'out');
+    const outdir = path.join(tempDir('artefacts-'), 'out');
     const app = new WireApp({ outdir });
     const chart = new Chart(app, 'wire');
     new ArtefactFile(chart, 'a', { path: 'same.txt', content: 'a' });
@@ -78,7 +65,7 @@ describe('artefact files', () => {
     ['edge//x', 'expected no empty, "." or ".." segments'],
     ['edge\\x', 'expected "/" as separator'],
   ])('path %j is refused', (p, expected) => {
-    const chart = new Chart(new WireApp({ outdir: tempDir() }), 'wire');
+    const chart = new Chart(new WireApp({ outdir: tempDir('artefacts-') }), 'wire');
     expect(errorOf(() => new ArtefactFile(chart, 'x', { path: p }))).toBe(`artefact path ${JSON.stringify(p)} is not valid: ${expected}`);
   });
 
@@ -88,7 +75,7 @@ describe('artefact files', () => {
         throw new Error('cannot render');
       }
     }
-    const outdir = path.join(tempDir(), 'out');
+    const outdir = path.join(tempDir('artefacts-'), 'out');
     const chart = new Chart(new WireApp({ outdir }), 'wire');
     new ArtefactFile(chart, 'a', { path: 'a.txt', content: 'a' });
     new Failing(chart, 'z', { path: 'z.txt' });

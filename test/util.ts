@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
@@ -108,4 +110,27 @@ export function validateObjects(objects: any[]): SchemaFailure[] {
     throw new Error(`schema validation did not run: ${result.error?.message ?? result.stderr}`);
   }
   return JSON.parse(result.stdout);
+}
+
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A new temporary folder, removed after the test file. */
+export function tempDir(prefix: string = 'wire-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+/** Every file below `dir`, relative with `/`, sorted (none when it does not exist). */
+export function filesBelow(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
 }

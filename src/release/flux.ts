@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel } from '../settings';
-import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues, secretsInNamespace } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /** Options of the Flux release format. */
@@ -133,13 +133,7 @@ export class FluxRenderer {
     helmRelease.addDependency(repository); // the source is applied first
     return {
       objects: [helmRelease],
-      expectedSecrets: release.secretValues.map((s) => ({
-        namespace: this.namespace,
-        name: s.secretName,
-        key: s.key,
-        releaseName: release.releaseName,
-        description: s.description,
-      })),
+      expectedSecrets: secretsInNamespace(this.namespace, release),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { quote } from '../errors';
-import { RELEASE_LABELS, ReleaseObject, checkDuration, isOciRepository, ociChartReference } from './common';
+import { RELEASE_LABELS, ReleaseObject, checkDuration, isOciRepository, ociChartReference, secretsInNamespace } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart, HelmChartProps } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
@@ -75,13 +75,7 @@ export class HelmChartRenderer {
     const chart = new ReleaseObject(scope, id, { ...HelmChart.GVK, ...props });
     return {
       objects: [chart],
-      expectedSecrets: release.secretValues.map((s) => ({
-        namespace: this.namespace,
-        name: s.secretName,
-        key: s.key,
-        releaseName: release.releaseName,
-        description: s.description,
-      })),
+      expectedSecrets: secretsInNamespace(this.namespace, release),
     };
   }
 }

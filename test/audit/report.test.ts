@@ -3,18 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FindingSeverity, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind, ReleaseFormat, UnlinkabilityReport, WireApp } from '../../src';
-import { captureWarnings, errorOf, valuesOf, synth } from '../util';
+import { captureWarnings, errorOf, filesBelow, synth, tempDir, valuesOf } from '../util';
 import { GUIDE, deployment, fails, ingressOf, passes } from './helpers';
 
 const STRUCTURAL = ['structural:account-pages', 'structural:backend-domain', 'structural:brig-emails', 'structural:calling', 'structural:team-settings'];
-
-function filesBelow(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
-    .map((f) => f.split(path.sep).join('/'))
-    .sort();
-}
 
 /** Synthesize with WireApp into a fresh folder. */
 function synthToDisk(props: MultiIngressBackendProps): { outdir: string; backend: MultiIngressBackend; error?: string; printed: string[] } {

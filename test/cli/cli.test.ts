@@ -1,6 +1,5 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { BAD_CONFIGS } from './corpus';
@@ -8,13 +7,9 @@ import { DomainIngress, IngressTls, MultiIngressBackend, ReleaseFormat, WireApp,
 import { EXAMPLE_CONFIG } from '../../src/cli/example';
 import { HELP, main } from '../../src/cli/main';
 import { MARKER, stagingPathFor, writeAtomically } from '../../src/cli/output';
-import { GUIDE, errorOf } from '../util';
+import { GUIDE, errorOf, tempDir } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
-}
 
 /** Every file below `dir`, relative, with its content. */
 function tree(dir: string): { [file: string]: string } {
@@ -49,7 +44,7 @@ describe('bad configuration files: the exact error, exit code 1, nothing written
   });
 
   test.each(BAD_CONFIGS.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const file = path.join(dir, c.json ? 'multi-ingress.json' : 'multi-ingress.yaml');
     fs.writeFileSync(file, c.content);
     for (const [name, text] of Object.entries(c.extra ?? {})) fs.writeFileSync(path.join(dir, name), text);
@@ -68,7 +63,7 @@ describe('bad configuration files: the exact error, exit code 1, nothing written
   });
 
   test('a failed run leaves the previous output untouched', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const good = writeConfig(dir, EXAMPLE_CONFIG, 'good.yaml');
     const bad = writeConfig(dir, 'defaultDomain: green..example.org\n', 'bad.yaml');
     const out = path.join(dir, 'out');
@@ -124,7 +119,7 @@ describe('usage errors: exit code 2', () => {
   });
 
   test('an output folder that is not ours is refused and left as it is', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const out = path.join(dir, 'mine');
     fs.mkdirSync(out);
@@ -142,7 +137,7 @@ describe('usage errors: exit code 2', () => {
 
 describe('synth, validate and init', () => {
   test.each(['helmchart', 'flux', 'values'])('synth gives the same bytes as the API, format %s', (format) => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const config = writeConfig(dir, EXAMPLE_CONFIG.replace('type: helmchart', `type: ${format}`));
     const cliOut = path.join(dir, 'cli');
     const result = run('synth', '--config', config, '--out', cliOut);
@@ -177,7 +172,7 @@ describe('synth, validate and init', () => {
   });
 
   test('--format overrides the type of the file; two runs give identical bytes', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const config = writeConfig(dir, 'defaultDomain: green.example.org\nadditionalDomains: [red.example.com]\n');
     const a = path.join(dir, 'a');
     const b = path.join(dir, 'b');
@@ -188,7 +183,7 @@ describe('synth, validate and init', () => {
   });
 
   test('the synth replaces its earlier output as a whole', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const out = path.join(dir, 'out');
     const values = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: values }\n', 'values.yaml');
     const helm = writeConfig(dir, 'defaultDomain: green.example.org\n', 'helm.yaml');
@@ -199,7 +194,7 @@ describe('synth, validate and init', () => {
   });
 
   test('validate checks everything and writes nothing', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
@@ -208,7 +203,7 @@ describe('synth, validate and init', () => {
   });
 
   test('values files are read relative to the config file', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     fs.mkdirSync(path.join(dir, 'values'));
     fs.writeFileSync(path.join(dir, 'values', 'webapp.yaml'), 'replicaCount: 7\n');
     const config = writeConfig(dir, 'defaultDomain: green.example.org\nwebappValuesFile: values/webapp.yaml\nformat: { type: values }\n');
@@ -218,7 +213,7 @@ describe('synth, validate and init', () => {
   });
 
   test('init writes the example of the repository, and refuses to overwrite without --force', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const file = path.join(dir, 'multi-ingress.yaml');
     expect(run('init', '--config', file).code).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'guide-three-domains', 'multi-ingress.yaml'), 'utf8'));
@@ -242,7 +237,7 @@ describe('synth, validate and init', () => {
 
 describe('atomic output', () => {
   test('a failure while writing removes the new folder and keeps the old one', () => {
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const target = path.join(dir, 'out');
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, MARKER), 'x');
@@ -298,7 +293,7 @@ describe('the compiled command line', () => {
     if (!fs.existsSync(bin)) {
       throw new Error(`${bin} is missing: the build compiles it before the tests (npx projen compile)`);
     }
-    const dir = tempDir();
+    const dir = tempDir('cli-');
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const node = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000 });
     expect(node('synth', '--config', config, '--out', path.join(dir, 'out'), '--quiet').status).toBe(0);

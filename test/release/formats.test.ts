@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
-import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, validateObjects } from '../util';
+import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
 
@@ -104,10 +104,6 @@ function releasesOf(format: string, emitted: Emitted): Map<string, Release> {
 
 function synthIn(format: string, props: MultiIngressBackendProps = GUIDE): Emitted {
   return synth({ ...props, releaseFormat: FORMATS[format]() });
-}
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'formats-'));
 }
 
 describe("the guide's deployment in each format", () => {
@@ -298,7 +294,7 @@ describe('Argo CD', () => {
 
 describe('plain values files', () => {
   test('WireApp writes the guide\'s layout and an executable deploy.sh', () => {
-    const outdir = tempDir();
+    const outdir = tempDir('formats-');
     const app = new WireApp({ outdir });
     new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.valuesFiles() });
     const output = captureWarnings();
@@ -351,7 +347,7 @@ describe('plain values files', () => {
   });
 
   test('deploy.sh passes bash -n and shellcheck, and stops before helm when a secret values file is missing', () => {
-    const dir = tempDir();
+    const dir = tempDir('formats-');
     const script = path.join(dir, 'deploy.sh');
     fs.writeFileSync(script, synthIn('values').files['deploy.sh'], { mode: 0o755 });
     const bash = spawnSync('bash', ['-n', script], { encoding: 'utf8' });

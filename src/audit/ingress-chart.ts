@@ -1,6 +1,7 @@
 import { DomainObserver } from './observer';
 import { ObservationKind } from './types';
 import { Values, getPath } from '../values/merge';
+import { chartCertificateName, chartIssuerName } from '../values/nginx-ingress-services';
 
 const CHART_NAME = 'nginx-ingress-services';
 /** Helm truncates full names to 63 characters. */
@@ -70,10 +71,10 @@ export function observeIngressChart(o: DomainObserver, values: Values, releaseNa
   const https = dns('https');
   const issuerBase = getPath(values, ['tls', 'issuer', 'name']);
   const issuerKind = getPath(values, ['tls', 'issuer', 'kind']) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
-  const issuerName = typeof issuerBase === 'string' ? `${issuerBase}${suffix}` : undefined;
+  const issuerName = typeof issuerBase === 'string' ? chartIssuerName(issuerBase, ingressName) : undefined;
   const issuerId = issuerName === undefined ? undefined : issuerKind === 'ClusterIssuer' ? `clusterissuer/${issuerName}` : `issuer/${namespace}/${issuerName}`;
   if (https !== undefined) {
-    const name = `${https.split('.').slice(1).join('.').replace(/\./g, '-')}-csr`;
+    const name = chartCertificateName(https.split('.').slice(1).join('.'));
     const certificate = `cert-manager Certificate ${namespace}/${name}`;
     o.add(certificate, ObservationKind.CERTIFICATE, `certificate/${namespace}/${name}`, 'metadata.name');
     const dnsNames: Array<[string, boolean]> = [

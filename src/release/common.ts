@@ -3,7 +3,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { synthesisOf } from '../artefacts';
 import { quote } from '../errors';
-import { ExpectedSecret, ReleaseSpec as Spec, ReleaseSpec } from './release-spec';
+import { ExpectedSecret, ReleaseSpec } from './release-spec';
 
 /** Labels on every object a release format emits. */
 export const RELEASE_LABELS: { [key: string]: string } = {
@@ -118,7 +118,7 @@ export class ReleaseObject extends ApiObject {
 }
 
 /** The Secrets a release reads its secret values from, in `namespace` (formats that read Secrets). */
-export function secretsInNamespace(namespace: string, release: Spec): ExpectedSecret[] {
+export function secretsInNamespace(namespace: string, release: ReleaseSpec): ExpectedSecret[] {
   return release.secretValues.map((s) => ({
     namespace,
     name: s.secretName,

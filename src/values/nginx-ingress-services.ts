@@ -33,20 +33,24 @@ export const INGRESS_BASE_RULES: Omit<ValuesPlan, 'defaults' | 'overlay'> = {
   secretHint: 'give each domain its own certificate through the TLS values Secret its release reads (see expectedSecrets)',
 };
 
-/** The cert-manager issuer of a domain, as the chart names it. */
-export function issuerName(tls: IngressTls, entry: DomainEntry): string | undefined {
-  if (tls.mode !== TlsMode.CERT_MANAGER) {
-    return undefined;
-  }
-  return entry.ingressName === '' ? tls.issuerName : `${tls.issuerName}-${entry.ingressName}`;
+/** The chart's issuer name: `tls.issuer.name`, plus `-<ingressName>` for an additional release. */
+export function chartIssuerName(issuer: string, ingressName: string): string {
+  return ingressName === '' ? issuer : `${issuer}-${ingressName}`;
 }
 
-/**
- * The cert-manager Certificate of a domain, as the chart names it: the zone
- * of `config.dns.https` (the domain) with dots as hyphens, plus `-csr`.
- */
+/** The chart's Certificate name: the zone of `config.dns.https` with dots as hyphens, plus `-csr`. */
+export function chartCertificateName(zone: string): string {
+  return `${zone.replace(/\./g, '-')}-csr`;
+}
+
+/** The cert-manager issuer of a domain, as the chart names it. */
+export function issuerName(tls: IngressTls, entry: DomainEntry): string | undefined {
+  return tls.mode === TlsMode.CERT_MANAGER ? chartIssuerName(tls.issuerName!, entry.ingressName) : undefined;
+}
+
+/** The cert-manager Certificate of a domain, as the chart names it (its zone is the domain). */
 export function certificateName(tls: IngressTls, entry: DomainEntry): string | undefined {
-  return tls.mode === TlsMode.CERT_MANAGER ? `${entry.domain.name.replace(/\./g, '-')}-csr` : undefined;
+  return tls.mode === TlsMode.CERT_MANAGER ? chartCertificateName(entry.domain.name) : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
+import { describeWithTools } from '../e2e/tools';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -345,22 +346,21 @@ describe('plain values files', () => {
       'secrets/nginx-ingress-services-blue-tls/tls-values.yaml',
     ]);
   });
+});
 
+describeWithTools(['bash', 'shellcheck'], 'deploy.sh with bash and shellcheck', (tools) => {
   test('deploy.sh passes bash -n and shellcheck, and stops before helm when a secret values file is missing', () => {
     const dir = tempDir('formats-');
     const script = path.join(dir, 'deploy.sh');
     fs.writeFileSync(script, synthIn('values').files['deploy.sh'], { mode: 0o755 });
-    const bash = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+    const bash = spawnSync(tools.bash, ['-n', script], { encoding: 'utf8' });
     expect(bash.stderr).toBe('');
     expect(bash.status).toBe(0);
-    const shellcheck = spawnSync('shellcheck', ['--severity=style', script], { encoding: 'utf8' });
-    if (shellcheck.error) {
-      throw new Error(`shellcheck is needed for this test (Debian package shellcheck; .ci/run installs it): ${shellcheck.error.message}`);
-    }
+    const shellcheck = spawnSync(tools.shellcheck, ['--severity=style', script], { encoding: 'utf8' });
     expect(shellcheck.stdout).toBe('');
     expect(shellcheck.status).toBe(0);
     // no secrets folder: the script names the missing files and runs no helm (there is no helm on the PATH to run)
-    const run = spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 10_000 });
+    const run = spawnSync(tools.bash, [script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 10_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('deploy.sh: missing secret values file secrets/wire-server-secrets/secrets.yaml');
     expect(run.stderr).toContain('nothing was installed');

@@ -326,6 +326,8 @@ describe('release format options', () => {
     const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
     for (const o of emitted.objects) {
       expect(o.metadata.namespace).toBe('helm-system');
+    }
+    for (const o of emitted.objects.filter((x) => x.kind === 'HelmChart')) {
       expect(o.spec.createNamespace).toBe(false);
       expect(o.spec.timeout).toBe('30m');
     }

@@ -25,7 +25,11 @@ export class ReleaseFormat {
   /**
    * k3s / RKE2 `helm.cattle.io/v1` `HelmChart` objects (the default): one per
    * release, `metadata.name` is the release name, values in
-   * `spec.valuesContent`, secret values in `spec.valuesSecrets`.
+   * `spec.valuesContent`, secret values in `spec.valuesSecrets`. A release
+   * with secret values also gets a `HelmChartConfig` of the same name that
+   * repeats the values, which the helm-controller applies after the secret
+   * values: in every format the library's values win over a secret values
+   * file.
    */
   public static helmChart(options: HelmChartFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));

@@ -151,8 +151,11 @@ class DeployScript extends ArtefactFile {
         `--version ${shellQuote(release.version)}`,
         `--namespace ${shellQuote(release.targetNamespace)} --create-namespace`,
         `--timeout ${shellQuote(this.timeout)} --wait`,
-        `--values ${shellQuote(valuesFile)}`,
+        // the secret values first and the library's values last (helm: later files win), so the library's
+        // values win over a secret values file as in every other format (Flux merges inline values last,
+        // Argo CD ranks valuesObject above valueFiles)
         ...files.map((f) => `--values "$SECRETS_DIR"/${shellQuote(f)}`),
+        `--values ${shellQuote(valuesFile)}`,
       ];
       lines.push(`echo "deploy.sh: ${release.releaseName}"`, args.join(' \\\n  '), '');
     }

@@ -242,10 +242,14 @@ test('the audit adds files, not Kubernetes objects', () => {
   const emitted = synth(GUIDE);
   expect(emitted.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
     'HelmChart/wire-server',
+    'HelmChartConfig/wire-server',
     'HelmChart/webapp',
     'HelmChart/nginx-ingress-services',
+    'HelmChartConfig/nginx-ingress-services',
     'HelmChart/nginx-ingress-services-red',
+    'HelmChartConfig/nginx-ingress-services-red',
     'HelmChart/nginx-ingress-services-blue',
+    'HelmChartConfig/nginx-ingress-services-blue',
   ]);
 });
 

@@ -30,21 +30,21 @@ class SkippedReporter {
     } catch {
       // no records
     }
-    // skipped tests per file and top-level suite
+    // skipped tests with the suites they are in
     const skipped = [];
     for (const file of results.testResults) {
       const rel = path.relative(this.rootDir, file.testFilePath);
       for (const t of file.testResults) {
-        if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skipped.push({ file: rel, suite: t.ancestorTitles[0] ?? '', title: t.fullName });
+        if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') skipped.push({ file: rel, suites: t.ancestorTitles, title: t.fullName });
       }
     }
     const lines = [];
     records.sort((a, b) => `${a.file}\0${a.suite}`.localeCompare(`${b.file}\0${b.suite}`));
     for (const r of records) {
-      const count = skipped.filter((s) => s.file === r.file && s.suite === r.suite).length;
+      const count = skipped.filter((s) => s.file === r.file && s.suites.includes(r.suite)).length;
       lines.push(`  ${r.file}: "${r.suite}" (${count} test${count === 1 ? '' : 's'}): ${r.reason}`);
     }
-    const others = skipped.filter((s) => !records.some((r) => r.file === s.file && r.suite === s.suite));
+    const others = skipped.filter((s) => !records.some((r) => r.file === s.file && s.suites.includes(r.suite)));
     for (const s of others) lines.push(`  ${s.file}: "${s.title}": skipped in the test file`);
     const out = process.stdout;
     if (lines.length === 0) {

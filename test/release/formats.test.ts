@@ -94,8 +94,9 @@ function releasesOf(format: string, emitted: Emitted): Map<string, Release> {
           repository: option(args, '--repo')[0],
           version: option(args, '--version')[0],
           namespace: option(args, '--namespace')[0],
-          values: parse(emitted.files[files[0]]),
-          secrets: files.slice(1).map((f) => f.replace(/^"\$SECRETS_DIR"\//, '')),
+          // the secret values files first, the library's values file last (it wins, as in every format)
+          values: parse(emitted.files[files[files.length - 1]]),
+          secrets: files.slice(0, -1).map((f) => f.replace(/^"\$SECRETS_DIR"\//, '')),
         });
       }
       break;
@@ -128,10 +129,28 @@ describe("the guide's deployment in each format", () => {
 
   test('one option picks the format; HelmChart stays the default', () => {
     const kinds = (e: Emitted) => [...new Set(e.objects.map((o) => o.kind))].sort();
-    expect(kinds(synth(GUIDE))).toEqual(['HelmChart']);
+    expect(kinds(synth(GUIDE))).toEqual(['HelmChart', 'HelmChartConfig']);
     expect(kinds(synthIn('flux'))).toEqual(['HelmRelease', 'HelmRepository']);
     expect(kinds(synthIn('argocd'))).toEqual(['Application']);
     expect(kinds(synthIn('values'))).toEqual([]);
+  });
+});
+
+describe('secret values lose to the library\'s values in every format', () => {
+  test('HelmChart: each release with secret values gets a HelmChartConfig of its name that repeats its values (applied after the secret values)', () => {
+    const emitted = synth(GUIDE);
+    const charts = emitted.objects.filter((o) => o.kind === 'HelmChart');
+    const configs = emitted.objects.filter((o) => o.kind === 'HelmChartConfig');
+    expect(configs.map((c) => c.metadata.name)).toEqual(charts.filter((c) => c.spec.valuesSecrets !== undefined).map((c) => c.metadata.name));
+    expect(configs.map((c) => c.metadata.name)).not.toContain('webapp');
+    for (const config of configs) {
+      const chart = charts.find((c) => c.metadata.name === config.metadata.name)!;
+      expect(config.metadata.namespace).toBe(chart.metadata.namespace);
+      expect(config.spec).toEqual({ valuesContent: chart.spec.valuesContent });
+    }
+    // cert-manager: the ingress releases read no secret values, so only wire-server has a HelmChartConfig
+    const cm = synth({ ...GUIDE, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }) });
+    expect(cm.objects.filter((o) => o.kind === 'HelmChartConfig').map((c) => c.metadata.name)).toEqual(['wire-server']);
   });
 });
 
@@ -333,10 +352,11 @@ describe('plain values files', () => {
       'nginx-ingress-services-red',
       'nginx-ingress-services-blue',
     ]);
-    expect(option(commands[0], '--values')).toEqual(['values/wire-server/values.yaml', '"$SECRETS_DIR"/wire-server-secrets/secrets.yaml']);
+    // the library's values file last: helm lets later files win, and the library's values win in every format
+    expect(option(commands[0], '--values')).toEqual(['"$SECRETS_DIR"/wire-server-secrets/secrets.yaml', 'values/wire-server/values.yaml']);
     expect(option(commands[3], '--values')).toEqual([
-      'values/nginx-ingress-services/red-values.yaml',
       '"$SECRETS_DIR"/nginx-ingress-services-red-tls/tls-values.yaml',
+      'values/nginx-ingress-services/red-values.yaml',
     ]);
     expect(commands.every((c) => c.includes('--wait') && option(c, '--timeout')[0] === '15m0s')).toBe(true);
     expect(emitted.backend.expectedSecrets.map((s) => s.file)).toEqual([

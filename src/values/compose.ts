@@ -7,6 +7,7 @@ import {
   findPrivateKeys,
   isPlainObject,
   mergeLayers,
+  overriddenKeys,
   releaseOwnedKeys,
   removeKeys,
   removeSecretSubtrees,
@@ -67,9 +68,18 @@ export function composeValues(plan: ValuesPlan, cleanedBase: Values): Values {
   return mergeLayers(plan.defaults, cleanedBase, plan.overlay);
 }
 
+/**
+ * The operator's (cleaned) base values that the multi-ingress overlay
+ * replaces, as edits to report: every base value the library overrides is
+ * reported, in every chart.
+ */
+export function overriddenByOverlay(plan: Pick<ValuesPlan, 'overlay'>, cleanedBase: Values): ValuesEdit[] {
+  return overriddenKeys(cleanedBase, plan.overlay, (value) => `multi-ingress sets it to ${abbreviate(quote(value))}`);
+}
+
 /** Render edits as warning lines. */
 export function describeEdits(chart: string, edits: readonly ValuesEdit[]): string[] {
-  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (was ${abbreviate(quote(e.previous))}): ${e.reason}`);
+  return edits.map((e) => `${chart} base values: ${e.replaced ? 'replaced' : 'removed'} ${quote(e.path)} (was ${abbreviate(quote(e.previous))}): ${e.reason}`);
 }
 
 /** Longest rendering of a removed value in a warning. */

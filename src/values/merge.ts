@@ -19,6 +19,8 @@ export interface ValuesEdit {
   readonly previous: unknown;
   /** Why it was removed or replaced. */
   readonly reason: string;
+  /** The key stays, with the library's value instead of the operator's. */
+  readonly replaced?: boolean;
 }
 
 /** A key path the library removes from base values, and why. */
@@ -123,6 +125,29 @@ export function releaseOwnedKeys(values: Values, overlay: Values | undefined, pa
     }
   }
   return { values: out, edits };
+}
+
+/**
+ * The keys of `base` whose value `overlay` replaces in `deepMerge(base,
+ * overlay)`: a leaf of the overlay (scalar, list or null) where the base has
+ * a different value, or a map of the overlay where the base has a scalar or
+ * list. Reported so that no base value is overridden without a word.
+ */
+export function overriddenKeys(base: Values, overlay: Values, reason: (value: unknown) => string, path: string[] = []): ValuesEdit[] {
+  const edits: ValuesEdit[] = [];
+  for (const [key, value] of Object.entries(overlay)) {
+    const previous = base[key];
+    if (value === undefined || previous === undefined) {
+      continue;
+    }
+    const here = [...path, key];
+    if (isPlainObject(value) && isPlainObject(previous)) {
+      edits.push(...overriddenKeys(previous, value, reason, here));
+    } else if (JSON.stringify(previous) !== JSON.stringify(value)) {
+      edits.push({ path: dotted(here), previous, reason: reason(value), replaced: true });
+    }
+  }
+  return edits;
 }
 
 /**

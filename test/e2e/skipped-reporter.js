@@ -45,7 +45,11 @@ class SkippedReporter {
       lines.push(`  ${r.file}: "${r.suite}" (${count} test${count === 1 ? '' : 's'}): ${r.reason}`);
     }
     const others = skipped.filter((s) => !records.some((r) => r.file === s.file && s.suites.includes(r.suite)));
-    for (const s of others) lines.push(`  ${s.file}: "${s.title}": skipped in the test file`);
+    const otherFiles = [...new Set(others.map((s) => s.file))].sort();
+    for (const file of otherFiles) {
+      const n = others.filter((s) => s.file === file).length;
+      lines.push(`  ${file}: ${n} other test${n === 1 ? '' : 's'} (not selected by a name pattern, or skipped in the test file)`);
+    }
     const out = process.stdout;
     if (lines.length === 0) {
       out.write('\nNothing was skipped.\n');

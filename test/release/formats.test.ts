@@ -388,6 +388,119 @@ describeWithTools(['bash', 'shellcheck'], 'deploy.sh with bash and shellcheck', 
   });
 });
 
+describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-in helm and kubectl that log their arguments', (tools) => {
+  const ENTRY_ADDRESSES = { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' };
+
+  /** Synthesize the guide with load balancers (wire chart) and in-cluster edge proxies (edge chart) into `outdir`. */
+  function synthWithEntryPoints(outdir: string): void {
+    const app = new WireApp({ outdir });
+    const wire = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    new MultiIngressBackend(wire, 'backend', {
+      ...GUIDE,
+      releaseFormat: ReleaseFormat.valuesFiles(),
+      entryPoints: { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1', edgeProxyScope: edge },
+    });
+    const output = captureWarnings();
+    try {
+      app.synth();
+    } finally {
+      output.restore();
+    }
+  }
+
+  /**
+   * A bin folder, the only one on the script's PATH, with a `helm` and a
+   * `kubectl` that log their arguments (one line each) and check the files
+   * they are given, and the one other program deploy.sh runs (dirname).
+   */
+  function standIns(dir: string): { bin: string; log: string } {
+    const bin = path.join(dir, 'bin');
+    const log = path.join(dir, 'calls.log');
+    fs.mkdirSync(bin);
+    const script = (name: string) =>
+      [
+        `#!${tools.bash}`,
+        `printf '%s' ${name} >> "$STANDIN_LOG"`,
+        'for a in "$@"; do printf \' %s\' "$a" >> "$STANDIN_LOG"; done',
+        'echo >> "$STANDIN_LOG"',
+        // every file it is given must exist, as the real programs require
+        'prev=',
+        'for a in "$@"; do',
+        '  if [ "$prev" = --values ] || [ "$prev" = -f ]; then [ -s "$a" ] || { echo "missing $a" >> "$STANDIN_LOG"; exit 3; }; fi',
+        '  prev="$a"',
+        'done',
+        '',
+      ].join('\n');
+    for (const name of ['helm', 'kubectl']) fs.writeFileSync(path.join(bin, name), script(name), { mode: 0o755 });
+    fs.symlinkSync(tools.dirname, path.join(bin, 'dirname'));
+    return { bin, log };
+  }
+
+  test('installs the releases, then applies wire.k8s.yaml (load balancers) and edge.k8s.yaml (edge proxies), with SECRETS_DIR relative to the caller', () => {
+    const dir = tempDir('deploy-');
+    const out = path.join(dir, 'out');
+    synthWithEntryPoints(out);
+    const script = path.join(out, 'deploy.sh');
+    const text = fs.readFileSync(script, 'utf8');
+    const check = spawnSync(tools.shellcheck, ['--severity=style', script], { encoding: 'utf8' });
+    expect(check.stdout).toBe('');
+    expect(check.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'wire.k8s.yaml'), 'utf8')).toContain('kind: Service');
+    expect(fs.readFileSync(path.join(out, 'edge.k8s.yaml'), 'utf8')).toContain('kind: Deployment');
+
+    // the operator's secret values, in a folder of the caller's working directory (not beside the script)
+    const caller = path.join(dir, 'ops');
+    for (const s of ['wire-server-secrets/secrets.yaml', ...['', '-red', '-blue'].map((x) => `nginx-ingress-services${x}-tls/tls-values.yaml`)]) {
+      fs.mkdirSync(path.dirname(path.join(caller, 'my-secrets', s)), { recursive: true });
+      fs.writeFileSync(path.join(caller, 'my-secrets', s), 'dummy: value\n');
+    }
+    const { bin, log } = standIns(dir);
+    const env = { PATH: bin, STANDIN_LOG: log, SECRETS_DIR: 'my-secrets' };
+    const run = spawnSync(tools.bash, [path.relative(caller, script)], { cwd: caller, encoding: 'utf8', env, timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls.map((c) => c.split(' ').slice(0, 4).join(' '))).toEqual([
+      'helm upgrade --install wire-server',
+      'helm upgrade --install webapp',
+      'helm upgrade --install nginx-ingress-services',
+      'helm upgrade --install nginx-ingress-services-red',
+      'helm upgrade --install nginx-ingress-services-blue',
+      'kubectl apply -f wire.k8s.yaml',
+      'kubectl apply -f edge.k8s.yaml',
+    ]);
+    // the secret values files come from the caller's folder, and the library's values file is passed last
+    expect(calls[0]).toContain(` --values ${path.join(caller, 'my-secrets', 'wire-server-secrets', 'secrets.yaml')} --values values/wire-server/values.yaml`);
+    expect(text).toContain('# Then it applies the manifests next to it with kubectl apply: "wire.k8s.yaml", "edge.k8s.yaml".');
+
+    // an absolute SECRETS_DIR is used as it is; without SECRETS_DIR, secrets/ beside the script
+    fs.rmSync(log);
+    const absolute = spawnSync(tools.bash, [script], { cwd: dir, encoding: 'utf8', env: { ...env, SECRETS_DIR: path.join(caller, 'my-secrets') }, timeout: 20_000 });
+    expect(absolute.status).toBe(0);
+    const beside = spawnSync(tools.bash, [script], { cwd: caller, encoding: 'utf8', env: { PATH: env.PATH, STANDIN_LOG: log }, timeout: 20_000 });
+    expect(beside.status).toBe(1);
+    expect(beside.stderr).toContain('deploy.sh: missing secret values file secrets/wire-server-secrets/secrets.yaml');
+  });
+
+  test('without kubectl on PATH it stops before installing anything, naming it', () => {
+    const dir = tempDir('deploy-');
+    const out = path.join(dir, 'out');
+    synthWithEntryPoints(out);
+    const secrets = path.join(out, 'secrets');
+    for (const s of ['wire-server-secrets/secrets.yaml', ...['', '-red', '-blue'].map((x) => `nginx-ingress-services${x}-tls/tls-values.yaml`)]) {
+      fs.mkdirSync(path.dirname(path.join(secrets, s)), { recursive: true });
+      fs.writeFileSync(path.join(secrets, s), 'dummy: value\n');
+    }
+    const { bin, log } = standIns(dir);
+    fs.rmSync(path.join(bin, 'kubectl'));
+    const run = spawnSync(tools.bash, [path.join(out, 'deploy.sh')], { encoding: 'utf8', env: { PATH: bin, STANDIN_LOG: log }, timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('deploy.sh: kubectl is needed and not found in PATH; nothing was installed\n');
+    expect(fs.existsSync(log)).toBe(false);
+  });
+});
+
 describe('format options are checked', () => {
   test.each([
     [() => ReleaseFormat.flux({ namespace: 'Flux' }), 'Flux namespace "Flux" is not valid: expected a Kubernetes namespace name (lower-case DNS label)'],

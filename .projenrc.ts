@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToGo: { moduleName: 'github.com/cdk8s-wire-multi-ingress/cdk8s-wire-multi-ingress-go' },
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['cdk8s-plus-28@2.5.6', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
+  devDeps: ['cdk8s-plus-28@2.5.6', 'cdk8s-cli@^2', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
   // the command line reads YAML/JSON configs and checks them against the shipped JSON Schema;
   // jsii packages bundle their non-jsii dependencies
   bundledDeps: ['yaml@^2', 'ajv@^8'],

@@ -232,7 +232,7 @@ function decodePunycode(input: string): string | undefined {
 }
 
 function adaptBias(delta: number, points: number, first: boolean): number {
-  let d = first ? Math.floor(delta / 700) : delta >> 1;
+  let d = first ? Math.floor(delta / 700) : Math.floor(delta / 2);
   d += Math.floor(d / points);
   let k = 0;
   while (d > 455) {

@@ -53,6 +53,11 @@ export class WireDomain {
   /** The input exactly as the operator gave it. */
   public readonly input: string;
 
+  /** The normalised ASCII name, as `name`: a domain prints as itself in messages and templates. */
+  public toString(): string {
+    return this.name;
+  }
+
   /** REST API host: `nginz-https.<domain>`. */
   public readonly nginzHttps: string;
 

@@ -34,6 +34,12 @@ describe('normalisation', () => {
     expect(WireDomain.parse(input).name).toBe(expected);
   });
 
+  test('a domain prints as its normalised name (messages, template strings)', () => {
+    const domain = WireDomain.parse(' Red.Example.COM. ');
+    expect(`${domain}`).toBe('red.example.com');
+    expect(String(domain)).toBe(domain.name);
+  });
+
   test('only one trailing dot is dropped', () => {
     expect(() => WireDomain.parse('red.example.com..')).toThrow('empty label');
   });

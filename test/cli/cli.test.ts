@@ -225,6 +225,22 @@ describe('synth, validate and init', () => {
     expect(run('validate', '--config', file).code).toBe(0);
   });
 
+  test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const first = EXAMPLE_CONFIG.split('\n')[0];
+    const match = /^# yaml-language-server: \$schema=\.\/node_modules\/([^/]+)\/(.+)$/.exec(first);
+    expect(match).not.toBeNull();
+    expect(match![1]).toBe(pkg.name);
+    // the file exists in the package (package.json "files" is not set, so everything not in .npmignore ships)
+    expect(fs.existsSync(path.join(ROOT, match![2]))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, '.npmignore'), 'utf8').split('\n')).not.toContain(`/${match![2].split('/')[0]}/`);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, match![2]), 'utf8'));
+    expect(schema.$id).toBe(`https://unpkg.com/${pkg.name}/${match![2]}`);
+    const commands = EXAMPLE_CONFIG.split('\n').filter((l) => l.includes(`${pkg.name} `) && /\b(validate|synth)\b/.test(l));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) expect(line).toMatch(new RegExp(`npx ${pkg.name} (validate|synth) `));
+  });
+
   test('--help documents every flag and command', () => {
     const result = run('--help');
     expect(result.code).toBe(0);

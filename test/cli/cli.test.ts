@@ -198,7 +198,7 @@ describe('synth, validate and init', () => {
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
-    expect(result.warned).toContain('create these 7 Secret(s)'); // wire-server, 3 TLS values, 3 edge proxies
+    expect(result.warned).toContain('create these 7 Secrets before the releases install'); // wire-server, 3 TLS values, 3 edge proxies
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
@@ -223,6 +223,18 @@ describe('synth, validate and init', () => {
     expect(run('init', '--config', file, '--force').code).toBe(0);
     expect(run('init', '--config', '-').out).toBe(EXAMPLE_CONFIG);
     expect(run('validate', '--config', file).code).toBe(0);
+  });
+
+  test('--quiet prints nothing for a valid deployment without warnings; without it, every Secret is listed after writing', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const quiet = run('synth', '--config', config, '--out', path.join(dir, 'quiet'), '--quiet');
+    expect(quiet).toMatchObject({ code: 0, out: '', err: '' });
+    expect(quiet.warned).toBe('');
+    const loud = run('synth', '--config', config, '--out', path.join(dir, 'loud'));
+    expect(loud.out).toMatch(/wrote \d+ files to /);
+    expect(loud.warned).toContain('create these 7 Secrets before the releases install');
+    expect(loud.warned).not.toContain('more');
   });
 
   test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {

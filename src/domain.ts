@@ -53,11 +53,6 @@ export class WireDomain {
   /** The input exactly as the operator gave it. */
   public readonly input: string;
 
-  /** The normalised ASCII name, as `name`: a domain prints as itself in messages and templates. */
-  public toString(): string {
-    return this.name;
-  }
-
   /** REST API host: `nginz-https.<domain>`. */
   public readonly nginzHttps: string;
 
@@ -93,6 +88,11 @@ export class WireDomain {
    */
   public get hostNames(): string[] {
     return [this.nginzHttps, this.nginzSsl, this.webapp, this.assets, this.teams, this.account];
+  }
+
+  /** The normalised ASCII name, as `name`: a domain prints as itself in messages and templates. */
+  public toString(): string {
+    return this.name;
   }
 
   /** `https://<host>` for one of this domain's hosts (or the domain itself). */

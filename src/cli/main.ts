@@ -138,6 +138,37 @@ function buildChecked(config: LoadedConfig, format: string | undefined, outdir: 
   }
 }
 
+/**
+ * Load the configuration and build the deployment, every problem of the run
+ * at once: when the schema refuses some values, the deployment is built
+ * without them, so that the constructs' and the audit's problems with the
+ * rest are reported with them.
+ */
+function loadAndBuild(file: string, format: string | undefined, outdir: string, quiet: boolean): { config: LoadedConfig; app: WireApp } {
+  let config: LoadedConfig;
+  try {
+    config = loadConfig(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.rest === undefined) throw e;
+    let more: string[] = [];
+    try {
+      // quiet: this build only collects problems
+      const app = buildChecked(e.rest, format, outdir, true);
+      duringSynthesis(app, () => check(e.rest!, app));
+    } catch (other) {
+      if (other instanceof ConfigError) more = other.problems;
+    }
+    throw new ConfigError(byLine([...e.problems, ...more.filter((p) => !e.problems.includes(p))]));
+  }
+  return { config, app: buildChecked(config, format, outdir, quiet) };
+}
+
+/** Problems ordered by the line they name (`file:line: ...`), the order kept within a line. */
+function byLine(problems: string[]): string[] {
+  const line = (p: string) => Number(/^.*?:(\d+)(?::\d+)?: /.exec(p)?.[1] ?? 0);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
 /** Run the checks synth runs (the audit among them) before anything is written. */
 function check(config: LoadedConfig, app: WireApp): void {
   const errors = validateApp(app);
@@ -183,9 +214,8 @@ export function main(
       case 'synth': {
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
-        const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = buildChecked(config, args.format, staging, args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -201,8 +231,7 @@ export function main(
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
-        const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('validate-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet);
         duringSynthesis(app, () => check(config, app));
         printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);

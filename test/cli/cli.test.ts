@@ -237,6 +237,51 @@ describe('synth, validate and init', () => {
     expect(loud.warned).not.toContain('more');
   });
 
+  test("the README's example: a schema problem and a construct problem are reported in one run", () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(
+      file,
+      'defaultDomain: green.example.org\nadditionalDomains:\n  - blue.example.net\n  - purple.example.com\n  - red..example.com\ningressNames:\n  blue.example.net: blue\ntls:\n  mode: letsencrypt\n',
+    );
+    const result = run('validate', '--config', file);
+    expect(result.code).toBe(1);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = /```\n  cdk8s-wire-multi-ingress: invalid input, nothing was written:\n([\s\S]*?)\n  ```/.exec(readme)![1];
+    const expected = shown.split('\n').map((l) => l.replace(/^ {4}multi-ingress\.yaml/, `  ${file}`));
+    expect(result.err).toBe(['cdk8s-wire-multi-ingress: invalid input, nothing was written:', ...expected, ''].join('\n'));
+  });
+
+  test('a value the schema refuses inside a list: the rest is checked without that list, and no problem names a wrong line', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: "bad..domain"\nadditionalDomains: [red.example.com, 7, "x..y"]\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:1: defaultDomain: default domain "bad..domain" is not a valid DNS name: empty label (two dots in a row, or a leading dot)`,
+      `  ${file}:2: additionalDomains[1]: expected a string, got the number 7`,
+    ]);
+  });
+
+  test('a misspelt key inside an object gets "did you mean", and not also "missing"', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: green.example.org\ntls:\n  mode: cert-manager\n  certmasterEmial: hostmaster@{domain}\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:4: tls.certmasterEmial: unknown key (did you mean "certmasterEmail"?) (tls mode "cert-manager"): expected one of mode, certmasterEmail, issuerKind, issuerName, staging`,
+    ]);
+  });
+
+  test('a configuration file that does not exist, or is a folder, is named in plain words', () => {
+    const dir = tempDir('cli-');
+    const missing = run('validate', '--config', path.join(dir, 'nope.yaml'));
+    expect(missing).toMatchObject({ code: 1, err: `cdk8s-wire-multi-ingress: invalid input, nothing was written:\n  ${path.join(dir, 'nope.yaml')}: cannot read the configuration file: no such file\n` });
+    const folder = run('validate', '--config', dir);
+    expect(folder.err).toContain(`${dir}: cannot read the configuration file: it is a folder; expected a file`);
+    expect(folder.err).not.toMatch(/E[A-Z]{3,}/);
+  });
+
   test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const first = EXAMPLE_CONFIG.split('\n')[0];

@@ -59,8 +59,11 @@ export class ReleaseFormat {
   /**
    * Plain values files in the guide's layout (`values/wire-server/values.yaml`,
    * `values/webapp/values.yaml`, `values/nginx-ingress-services/<name>-values.yaml`)
-   * and a `deploy.sh` with the `helm upgrade --install` commands in order,
-   * written by `WireApp`; no Kubernetes objects.
+   * and a `deploy.sh` with the `helm upgrade --install` commands in order
+   * (secret values files first, the library's values file last), then
+   * `kubectl apply -f` of the app's manifest files that hold objects (load
+   * balancer Services, edge proxies), written by `WireApp`; the releases are
+   * no Kubernetes objects.
    */
   public static valuesFiles(options: ValuesFilesFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('values', new ValuesFilesRenderer(options));

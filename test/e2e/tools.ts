@@ -33,6 +33,7 @@ const PACKAGES: { [tool: string]: string } = {
   'curl': 'curl',
   'shellcheck': 'shellcheck',
   'timeout': 'coreutils',
+  'dirname': 'coreutils',
   'bash': 'bash',
   'named': 'bind9',
   'named-checkzone': 'bind9-utils',

@@ -341,6 +341,10 @@ function observeApiObject(o: DomainObserver, json: any, skip?: (node: unknown) =
       value.split(',').forEach((v) => hostOrAddress(v, path));
     } else if ((key.startsWith('external-dns.') && EXTERNAL_DNS_TARGET.test(key)) || LOAD_BALANCER_IPS.test(key)) {
       value.split(',').forEach((v) => hostOrAddress(v, path));
+    } else if (value.trim() !== '' && value.split(',').every((v) => asAddress(v) !== undefined)) {
+      // an annotation that holds only addresses, e.g. the address annotation of a load balancer of your own
+      // (LoadBalancerImplementation.annotations): whatever reads it, it is an address of this domain
+      value.split(',').forEach((v) => hostOrAddress(v, path));
     }
   }
 

@@ -365,7 +365,8 @@ export function edgeProxyNamespace(config: LoadedConfig): string | undefined {
 function entryPointsOf(e: any, edgeProxyScope: Construct | undefined): EdgeOptions | undefined {
   if (e === undefined) return undefined;
   const { edgeProxies, edgeProxyNamespace: _namespace, ...options } = e;
-  const loadBalancer = options.loadBalancer === undefined ? undefined : { ...options.loadBalancer, implementation: implementationOf(options.loadBalancer.implementation) };
+  const lb = options.loadBalancer;
+  const loadBalancer = lb === undefined ? undefined : { ...lb, implementation: implementationOf(lb.implementation) };
   return { ...options, loadBalancer, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
 }
 

@@ -2,8 +2,8 @@ import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { Problems, quote } from '../errors';
 import { isDnsLabel, isLabelValue, isQualifiedKey } from '../settings';
-import { findDomainMentions } from '../values/merge';
 import { KNOWN_ADDRESS_ANNOTATIONS, LoadBalancerImplementation } from './load-balancer-implementation';
+import { findDomainMentions } from '../values/merge';
 
 /**
  * A `LoadBalancer` Service per domain in front of the ingress controller, at

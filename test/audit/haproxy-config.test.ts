@@ -1,6 +1,6 @@
-import { isHaproxyConfig, listeningAddresses, parseHaproxyConfig } from '../../src/audit/haproxy-config';
-import { ObservationKind } from '../../src';
 import { passes } from './helpers';
+import { LoadBalancerImplementation, ObservationKind } from '../../src';
+import { isHaproxyConfig, listeningAddresses, parseHaproxyConfig } from '../../src/audit/haproxy-config';
 
 describe('an HAProxy configuration, by its sections and directives', () => {
   const CONFIG = [
@@ -78,5 +78,25 @@ describe('IPv6 entry addresses', () => {
     expect(shown).toContain('2001:db8::30');
     expect(shown).not.toContain('::');
     expect(report.observationsOf('blue.example.net').filter((o) => o.artefact === 'file edge/blue.example.net/haproxy.cfg' && o.kind === ObservationKind.ADDRESS)).toEqual([]);
+  });
+});
+
+describe('the address of a load balancer implementation of ones own', () => {
+  test('is observed from its annotation, so a shared one is caught', () => {
+    const implementation = LoadBalancerImplementation.annotations(['lb.example.com/address']);
+    const addresses = { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' };
+    const props = {
+      defaultDomain: 'green.example.org',
+      additionalDomains: ['red.example.com', 'blue.example.net'],
+      entryPoints: { addresses, backendAddress: '192.0.2.1', loadBalancer: { implementation } },
+    };
+    const { report } = passes(props);
+    expect(report.observationsOf('red.example.com')).toContainEqual({
+      domain: 'red.example.com',
+      artefact: 'Service wire/wire-entry-red-example-com',
+      kind: ObservationKind.ADDRESS,
+      value: '198.51.100.20',
+      path: 'metadata.annotations["lb.example.com/address"]',
+    });
   });
 });

@@ -1,5 +1,5 @@
-import { resolveEdges } from '../../src/edge/model';
 import { LoadBalancerImplementation } from '../../src/edge/load-balancer-implementation';
+import { resolveEdges } from '../../src/edge/model';
 import { EdgeOptions, HAPROXY_IMAGE, INGRESS_NGINX_SELECTOR, resolveEntryPointSettings } from '../../src/edge/options';
 import { buildTopology } from '../../src/topology';
 import { errorOf } from '../util';

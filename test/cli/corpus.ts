@@ -18,6 +18,19 @@ export interface BadConfig {
 const GUIDE = 'defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\n  - blue.example.net\n';
 
 export const BAD_CONFIGS: BadConfig[] = [
+  {
+    name: 'unknown load balancer implementation',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    implementation: metalb\n',
+    expected: ['{file}:12: entryPoints.loadBalancer.implementation: expected one of "metallb", "metallb-legacy", "kube-vip", "spec-load-balancer-ip", got the string "metalb"'],
+  },
+  {
+    name: 'shared load balancer annotation that requests an address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    annotations:\n      metallb.universe.tf/loadBalancerIPs: 198.51.100.99\n',
+    expected: [
+      '{file}:13: entryPoints.loadBalancer.annotations.metallb.universe.tf/loadBalancerIPs: loadBalancer.annotations set "metallb.universe.tf/loadBalancerIPs", which requests a load balancer address: ' +
+        "each domain's address is requested by loadBalancer.implementation (MetalLB 0.14.9 or later), once, and an annotation shared by every domain's Service would give them all one address (and MetalLB refuses a Service that asks twice); remove it",
+    ],
+  },
   { name: 'empty file', content: '', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   {

@@ -560,3 +560,38 @@ describe('entry points', () => {
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
   });
 });
+
+describe('the longest domain', () => {
+  /** A domain of `length` characters: labels of 63 and a shorter one, under `.example`. */
+  const ofLength = (length: number): string => {
+    const labels = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63)];
+    return [...labels, 'd'.repeat(length - labels.join('.').length - '.example'.length - 1), 'example'].join('.');
+  };
+  /** The API server's limit on names of DNS-subdomain kind and on ConfigMap keys. */
+  const MAX = 253;
+  /** nginz's deeplink ConfigMap keys are named after backendURL's host: `nginz-https.<domain>-deeplink.json` and `.html`. */
+  const LIMIT = MAX - 'nginz-https.'.length - '-deeplink.json'.length;
+
+  test(`a domain of ${LIMIT} characters deploys: every name a chart derives from it stays within ${MAX}`, () => {
+    const long = ofLength(LIMIT);
+    expect(long).toHaveLength(227);
+    const emitted = synth({ ...GUIDE, additionalDomains: [long], ingressNames: undefined, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }) });
+    const deeplinks = valuesOf(emitted, 'wire-server').nginz.nginx_conf.multi_ingress_deeplink;
+    const backendUrl: string = deeplinks[long].endpoints.backendURL;
+    for (const suffix of ['-deeplink.json', '-deeplink.html']) {
+      expect(`${backendUrl.replace('https://', '')}${suffix}`.length).toBeLessThanOrEqual(MAX);
+    }
+    const ingress = emitted.backend.domainIngresses.find((d) => d.domain.name === long)!;
+    expect(ingress.certificateName!.length).toBeLessThanOrEqual(MAX);
+    expect(ingress.releaseName.length).toBeLessThanOrEqual(53);
+    for (const o of emitted.objects) {
+      expect(o.metadata.name.length).toBeLessThanOrEqual(63);
+    }
+  });
+
+  test(`a domain of ${LIMIT + 1} characters is refused, with the reason`, () => {
+    const message = refusedWith({ ...GUIDE, additionalDomains: [ofLength(LIMIT + 1)], ingressNames: undefined });
+    expect(message).toContain(`it is ${LIMIT + 1} characters long, so the keys "nginz-https.<domain>-deeplink.json" and "-deeplink.html" of nginz's deeplink ConfigMap`);
+    expect(message).toContain(`at most ${LIMIT} are allowed`);
+  });
+});

@@ -71,7 +71,7 @@ const claims = new WeakMap<IConstruct, Map<string, string>>();
  * second one (an edge proxy and a load balancer for one domain, two
  * standalone constructs given one address): a domain has one entry point.
  */
-function claimEntryAddress(scope: Construct, edge: DomainEdge, who: string): void {
+export function claimEntryAddress(scope: Construct, edge: DomainEdge, who: string): void {
   const root = scope.node.root;
   let byAddress = claims.get(root);
   if (byAddress === undefined) {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
 import { describeWithTools } from '../e2e/tools';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
@@ -391,16 +391,19 @@ describeWithTools(['bash', 'shellcheck'], 'deploy.sh with bash and shellcheck', 
 describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-in helm and kubectl that log their arguments', (tools) => {
   const ENTRY_ADDRESSES = { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' };
 
-  /** Synthesize the guide with load balancers (wire chart) and in-cluster edge proxies (edge chart) into `outdir`. */
-  function synthWithEntryPoints(outdir: string): void {
+  /**
+   * Synthesize the guide into `outdir` with its entry points: load balancer
+   * Services (in the wire chart) or in-cluster edge proxies (in an edge chart).
+   */
+  function synthWithEntryPoints(outdir: string, via: 'load balancers' | 'edge proxies'): void {
     const app = new WireApp({ outdir });
     const wire = new Chart(app, 'wire');
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    new MultiIngressBackend(wire, 'backend', {
-      ...GUIDE,
-      releaseFormat: ReleaseFormat.valuesFiles(),
-      entryPoints: { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1', edgeProxyScope: edge },
-    });
+    const entryPoints =
+      via === 'load balancers'
+        ? { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1' }
+        : { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1', loadBalancer: { enabled: false }, edgeProxyScope: edge };
+    new MultiIngressBackend(wire, 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.valuesFiles(), entryPoints });
     const output = captureWarnings();
     try {
       app.synth();
@@ -437,17 +440,22 @@ describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-i
     return { bin, log };
   }
 
-  test('installs the releases, then applies wire.k8s.yaml (load balancers) and edge.k8s.yaml (edge proxies), with SECRETS_DIR relative to the caller', () => {
+  test.each([
+    ['load balancers', 'wire.k8s.yaml', 'Service'],
+    ['edge proxies', 'edge.k8s.yaml', 'Deployment'],
+  ] as const)('installs the releases, then applies the manifests (%s: %s), with SECRETS_DIR relative to the caller', (via, manifest, kind) => {
     const dir = tempDir('deploy-');
     const out = path.join(dir, 'out');
-    synthWithEntryPoints(out);
+    synthWithEntryPoints(out, via);
     const script = path.join(out, 'deploy.sh');
     const text = fs.readFileSync(script, 'utf8');
     const check = spawnSync(tools.shellcheck, ['--severity=style', script], { encoding: 'utf8' });
     expect(check.stdout).toBe('');
     expect(check.status).toBe(0);
-    expect(fs.readFileSync(path.join(out, 'wire.k8s.yaml'), 'utf8')).toContain('kind: Service');
-    expect(fs.readFileSync(path.join(out, 'edge.k8s.yaml'), 'utf8')).toContain('kind: Deployment');
+    expect(fs.readFileSync(path.join(out, manifest), 'utf8')).toContain(`kind: ${kind}`);
+    // every manifest written with objects in it, in the order the app writes them (wire, then edge)
+    const withObjects = ['wire.k8s.yaml', 'edge.k8s.yaml'].filter((f) => parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).some((d) => d.toJSON() !== null));
+    expect(withObjects).toContain(manifest);
 
     // the operator's secret values, in a folder of the caller's working directory (not beside the script)
     const caller = path.join(dir, 'ops');
@@ -467,12 +475,11 @@ describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-i
       'helm upgrade --install nginx-ingress-services',
       'helm upgrade --install nginx-ingress-services-red',
       'helm upgrade --install nginx-ingress-services-blue',
-      'kubectl apply -f wire.k8s.yaml',
-      'kubectl apply -f edge.k8s.yaml',
+      ...withObjects.map((f) => `kubectl apply -f ${f}`),
     ]);
     // the secret values files come from the caller's folder, and the library's values file is passed last
     expect(calls[0]).toContain(` --values ${path.join(caller, 'my-secrets', 'wire-server-secrets', 'secrets.yaml')} --values values/wire-server/values.yaml`);
-    expect(text).toContain('# Then it applies the manifests next to it with kubectl apply: "wire.k8s.yaml", "edge.k8s.yaml".');
+    expect(text).toContain(`# Then it applies the manifests next to it with kubectl apply: ${withObjects.map((f) => `"${f}"`).join(', ')}.`);
 
     // an absolute SECRETS_DIR is used as it is; without SECRETS_DIR, secrets/ beside the script
     fs.rmSync(log);
@@ -486,7 +493,7 @@ describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-i
   test('without kubectl on PATH it stops before installing anything, naming it', () => {
     const dir = tempDir('deploy-');
     const out = path.join(dir, 'out');
-    synthWithEntryPoints(out);
+    synthWithEntryPoints(out, 'edge proxies');
     const secrets = path.join(out, 'secrets');
     for (const s of ['wire-server-secrets/secrets.yaml', ...['', '-red', '-blue'].map((x) => `nginx-ingress-services${x}-tls/tls-values.yaml`)]) {
       fs.mkdirSync(path.dirname(path.join(secrets, s)), { recursive: true });

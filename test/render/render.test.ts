@@ -19,7 +19,7 @@ import { EngineRelease, FormatName, engineReleases, parseManifests } from './eng
 import { wireServerSecretValues, wireServerSiteValues } from './site';
 import { ExpectedSecret, IngressTls, MultiIngressBackendProps, ReleaseFormat, SamlContactType, WireDomain } from '../../src';
 import { deepMerge } from '../../src/values/merge';
-import { describeIf, describeWithTools, recordSkip, run, tempDir } from '../e2e/tools';
+import { describeIf, describeWithTools, run, tempDir } from '../e2e/tools';
 import { Emitted, GUIDE, domains, synth } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -119,13 +119,6 @@ const SSO_CONTACTS = [{ type: SamlContactType.SUPPORT, company: 'Site', email: '
 const CERT_MANAGER = IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' });
 const FORTY = domains(40);
 const LONGEST = longestAcceptedDomain();
-/**
- * nginz's ConfigMap key `nginz-https.<domain>-deeplink.json` is longer than
- * 253 characters for a domain over 227 (issue 10 item 12): until the
- * library's limit is lowered, the longest-domain case would fail on that
- * known bug, so it runs once the library refuses such domains.
- */
-const LONGEST_CASE = LONGEST.length <= 253 - 'nginz-https.'.length - '-deeplink.json'.length;
 const LONGEST_NAME = 'the longest domain the library accepts';
 
 const CASES: Case[] = [
@@ -136,7 +129,8 @@ const CASES: Case[] = [
   { name: "the guide's three domains with SSO", props: { ...GUIDE, sso: { contacts: SSO_CONTACTS } } },
   { name: 'IDN domains', props: { defaultDomain: 'grün.example.org', additionalDomains: ['bücher.example.com', 'straße.example.net'] } },
   // the longest domain the library accepts (found by asking it, so this follows its limit)
-  ...(LONGEST_CASE ? [{ name: LONGEST_NAME, props: { defaultDomain: 'short.example.org', additionalDomains: [LONGEST], ingressNames: { [LONGEST]: 'longest' } } }] : []),
+  // (nginz's ConfigMap key nginz-https.<domain>-deeplink.json must stay within 253 characters: issue 10 item 12)
+  { name: LONGEST_NAME, props: { defaultDomain: 'short.example.org', additionalDomains: [LONGEST], ingressNames: { [LONGEST]: 'longest' } } },
   {
     name: "secret values that collide with the library's keys",
     props: GUIDE,
@@ -171,15 +165,6 @@ describeIf(
   "every format rendered with Wire's real charts",
   () => {
     describeWithTools(['helm', 'openssl'], 'helm template of every release', (tools) => {
-      if (!LONGEST_CASE) {
-        recordSkip(
-          LONGEST_NAME,
-          `the library accepts domains of ${LONGEST.length} characters, for which nginz's ConfigMap key nginz-https.<domain>-deeplink.json ` +
-            'exceeds 253 characters (issue 10 item 12): runs once the library refuses them',
-        );
-        describe.skip(LONGEST_NAME, () => test('renders', () => undefined));
-      }
-
       describe.each(CASES)('$name', (c) => {
         const rendered = new Map<FormatName, Rendered[]>();
         const emittedBy = new Map<FormatName, Emitted>();

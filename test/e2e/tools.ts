@@ -20,6 +20,8 @@ const PACKAGES: { [tool: string]: string } = {
   curl: 'curl',
   shellcheck: 'shellcheck',
   timeout: 'coreutils',
+  named: 'bind9',
+  'named-checkzone': 'bind9-utils',
 };
 
 /** The absolute path of a program, looking in PATH and the sbin folders (haproxy and nginx live in /usr/sbin). */

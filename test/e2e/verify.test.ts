@@ -116,7 +116,14 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
       fallback('honest'),
       ...[...Object.keys(GUIDE), ...Object.keys(TWENTY)].map((d) => server('honest', d)),
       fallback('csp'),
-      server('csp', RED, `add_header Content-Security-Policy "default-src 'self'; connect-src https://nginz-https.${RED} https://nginz-https.${BLUE}" always;`),
+      server(
+        'csp',
+        RED,
+        `add_header Content-Security-Policy "default-src 'self'; connect-src https://nginz-https.${RED} https://nginz-https.${BLUE}" always;
+    add_header Access-Control-Allow-Origin $http_origin always;
+    add_header Via "1.1 wire-backend-1" always;
+    add_header Server "nginx (wire backend)" always;`,
+      ),
       fallback('deeplink'),
       server('deeplink', RED, '', BLUE),
     ];
@@ -249,7 +256,7 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     expect(r.errors.map((f) => [f.id, f.domains])).toEqual([['shared-nameserver:ns.shared-dns.test', [GREEN, RED]]]);
   });
 
-  test('a CSP header naming another domain', async () => {
+  test('a CSP header naming another domain; an Origin of another domain allowed; a Via header; a Server header beyond a product name', async () => {
     const r = await verifyRun('guide', Object.keys(GUIDE), { red: 'csp' });
     expect(r.code).toBe(1);
     const found = r.errors.filter((f) => f.check === 'foreign-domain' && f.evidence.startsWith('header content-security-policy: '));
@@ -260,6 +267,11 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
       [`HTTPS GET https://webapp.${RED}/config.js`, [RED, BLUE]],
     ]);
     expect(found[0].evidence).toContain(`https://nginz-https.${BLUE}`);
+    // the deeplink is asked for with the Origin of another domain's webapp (the first other domain: green)
+    const cors = r.errors.filter((f) => f.check === 'foreign-domain' && f.evidence.startsWith('header access-control-allow-origin: '));
+    expect(cors.map((f) => [f.domains, f.evidence])).toEqual([[[RED, GREEN], `header access-control-allow-origin: "https://webapp.${GREEN}"`]]);
+    expect(only(r.errors, `via-header:${RED}`).map((f) => f.evidence)).toEqual(['via: 1.1 wire-backend-1']);
+    expect(only(r.errors, `server-header:${RED}`).map((f) => f.evidence)).toEqual(['server: nginx (wire backend)']);
   });
 
   test("a deeplink document of another domain", async () => {

@@ -146,10 +146,9 @@ export function request(
       });
       res.on('error', (e) => done({ error: e.message, headers: [], body: '' }));
     };
-    const req =
-      scheme === 'https'
-        ? https.request({ ...common, servername: options.sni ?? options.host, rejectUnauthorized: false, ...(options.ca === undefined ? {} : { ca: options.ca }) }, onResponse)
-        : http.request(common, onResponse);
+    const ca = options.ca === undefined ? {} : { ca: options.ca };
+    const tlsOptions = { servername: options.sni ?? options.host, rejectUnauthorized: false, ...ca };
+    const req = scheme === 'https' ? https.request({ ...common, ...tlsOptions }, onResponse) : http.request(common, onResponse);
     req.setTimeout(options.timeoutMs, () => done({ error: `no answer within ${options.timeoutMs} ms`, headers: [], body: '' }));
     req.once('error', (e) => done({ error: (e as NodeJS.ErrnoException).code ?? e.message, headers: [], body: '' }));
     req.end();

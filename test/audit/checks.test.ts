@@ -2,7 +2,15 @@ import { FindingSeverity, Observation, ObservationKind } from '../../src';
 import { AuditInput, runChecks } from '../../src/audit/checks';
 import { SharedFacts, fileDomain } from '../../src/audit/observe';
 
-const NOTHING_SHARED: SharedFacts = { calling: [], brig: [], backendDomain: [], teamSettings: [], accountPages: [], ownCertificates: [], certManager: [] };
+const NOTHING_SHARED: SharedFacts = {
+  calling: [],
+  brig: [],
+  backendDomain: [],
+  teamSettings: [],
+  accountPages: [],
+  ownCertificates: [],
+  certManager: [],
+};
 
 function input(domains: string[], observations: Observation[], acknowledged: string[] = []): AuditInput {
   return { domains, observations, shared: NOTHING_SHARED, unattributed: [], acknowledged };
@@ -111,7 +119,7 @@ describe('registrable domains (Public Suffix List)', () => {
     expect(registrable(['x.example.com', 'y.example.co.uk', 'z.example.com.au'])).toEqual([]);
   });
 
-  test("private suffixes belong to their registrants: a.github.io and b.github.io are apart", () => {
+  test('private suffixes belong to their registrants: a.github.io and b.github.io are apart', () => {
     expect(registrable(['a.github.io', 'b.github.io'])).toEqual([]);
     expect(registrable(['x.a.github.io', 'y.a.github.io']).map((f) => f.value)).toEqual(['a.github.io']);
   });

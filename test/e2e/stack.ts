@@ -106,8 +106,16 @@ export async function freePorts(address: string): Promise<{ https: number; http:
   return { https: await freePort(address), http: await freePort(address) };
 }
 
+/** The SOA and NS of a test zone. */
+export interface TestSoa {
+  readonly nameservers: readonly string[];
+  readonly hostmaster: string;
+  /** The address of the nameservers inside the zone (their glue records). */
+  readonly nameserverAddress: string;
+}
+
 /** The start of a zone file for a test: SOA and NS records, then the library's dns.zone lines as they are. */
-export function zoneFile(zone: string, records: string, soa: { nameservers: readonly string[]; hostmaster: string; nameserverAddress: string }): string {
+export function zoneFile(zone: string, records: string, soa: TestSoa): string {
   const ns = soa.nameservers.map((n) => `@ 3600 IN NS ${n}.`);
   const glue = soa.nameservers.filter((n) => n === zone || n.endsWith(`.${zone}`)).map((n) => `${n}. 3600 IN A ${soa.nameserverAddress}`);
   return [`$ORIGIN ${zone}.`, '$TTL 3600', `@ 3600 IN SOA ${soa.nameservers[0]}. ${soa.hostmaster}. 1 3600 600 86400 300`, ...ns, ...glue, records].join('\n');

@@ -14,13 +14,13 @@ import * as path from 'path';
 
 /** Debian packages that provide each program. */
 const PACKAGES: { [tool: string]: string } = {
-  haproxy: 'haproxy',
-  nginx: 'nginx',
-  openssl: 'openssl',
-  curl: 'curl',
-  shellcheck: 'shellcheck',
-  timeout: 'coreutils',
-  named: 'bind9',
+  'haproxy': 'haproxy',
+  'nginx': 'nginx',
+  'openssl': 'openssl',
+  'curl': 'curl',
+  'shellcheck': 'shellcheck',
+  'timeout': 'coreutils',
+  'named': 'bind9',
   'named-checkzone': 'bind9-utils',
 };
 

@@ -274,7 +274,7 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     expect(only(r.errors, `server-header:${RED}`).map((f) => f.evidence)).toEqual(['server: nginx (wire backend)']);
   });
 
-  test("a deeplink document of another domain", async () => {
+  test('a deeplink document of another domain', async () => {
     const r = await verifyRun('guide', Object.keys(GUIDE), { red: 'deeplink' });
     expect(r.code).toBe(1);
     const [f] = only(r.errors, `deeplink:${RED}`);

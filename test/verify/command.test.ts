@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runVerify } from '../../src/verify/command';
 import { loadConfig } from '../../src/cli/config';
+import { runVerify } from '../../src/verify/command';
 import { targetOf } from '../../src/verify/target';
 import { mailbox } from '../../src/verify/verify';
 import { freePort, tempDir } from '../e2e/tools';

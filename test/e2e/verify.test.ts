@@ -85,6 +85,8 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
       ...Object.fromEntries([...Object.keys(GUIDE), ...Object.keys(TWENTY)].map((d) => [d, hosts(d)])),
       // a fault: red's certificate also carries one of blue's names
       'red-foreign-name': [...hosts(RED), `nginz-https.${BLUE}`],
+      // a fault: red's certificate also carries a name of no served domain
+      'red-outside-name': [...hosts(RED), 'cdn.shared-edge.test'],
     });
     configs.guide = synthConfig('guide', GUIDE);
     configs.twenty = synthConfig('twenty', TWENTY);
@@ -143,6 +145,9 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     const redPem = `crt ${path.join(certs, `${RED}.pem`)} `;
     await startProxy('foreign-host', replaceExactly(red, `    acl own_host var(txn.host) -m str nginz-https.${RED}\n`, `$&    acl own_host var(txn.host) -m str nginz-https.${BLUE}\n`, 2), GUIDE[RED]);
     await startProxy('foreign-name', replaceExactly(red, redPem, `crt ${path.join(certs, 'red-foreign-name.pem')} `), GUIDE[RED]);
+    await startProxy('outside-name', replaceExactly(red, redPem, `crt ${path.join(certs, 'red-outside-name.pem')} `), GUIDE[RED]);
+    // red's proxy also holds blue's certificate, and picks it for blue's SNI
+    await startProxy('foreign-sni', replaceExactly(red, redPem, `${redPem}crt ${path.join(certs, `${BLUE}.pem`)} `), GUIDE[RED]);
     await startProxy('shared-certificate', replaceExactly(red, redPem, `crt ${path.join(certs, `${BLUE}.pem`)} `), GUIDE[RED]);
     await startProxy('csp', red, GUIDE[RED], ports.csp);
     await startProxy('deeplink', red, GUIDE[RED], ports.deeplink);
@@ -230,6 +235,19 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     const found = r.errors.filter((f) => f.check === 'foreign-domain' && f.probe === `TLS certificate of nginz-https.${RED}`);
     expect(found.map((f) => f.domains)).toEqual([[RED, BLUE]]);
     expect(found[0].evidence).toContain(`nginz-https.${BLUE}`);
+  });
+
+  test('a certificate that carries a name of no served domain', async () => {
+    const r = await verifyRun('guide', Object.keys(GUIDE), { red: 'outside-name' });
+    expect(r.code).toBe(1);
+    expect(r.errors.map((f) => [f.id, f.domains])).toEqual([[`tls-outside-name:${RED}:cdn.shared-edge.test`, [RED]]]);
+  });
+
+  test("another domain's SNI at this domain's address gets that domain's certificate", async () => {
+    const r = await verifyRun('guide', Object.keys(GUIDE), { red: 'foreign-sni' });
+    expect(r.code).toBe(1);
+    expect(r.errors.map((f) => [f.id, f.domains])).toEqual([[`foreign-sni:${RED}:${BLUE}`, [RED, BLUE]]]);
+    expect(r.errors[0].evidence).toContain(`nginz-https.${BLUE}`);
   });
 
   test('one certificate shared by two domains', async () => {

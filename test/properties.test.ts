@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { checkContract } from './contract';
 import { Emitted, synth } from './util';
-import { IngressTls, ReleaseFormat } from '../src';
+import { IngressTls, ReleaseFormat, WireDomain } from '../src';
 
 const label = fc
   .tuple(fc.stringMatching(/^[a-z0-9]$/), fc.stringMatching(/^[a-z0-9-]{0,61}$/), fc.stringMatching(/^[a-z0-9]$/))
@@ -36,7 +36,7 @@ const domainSet = (max: number) =>
         if (parent !== undefined && parents.has(parent)) continue;
         const d = `${labels.join('.')}.${parent ?? top}`;
         const registrable = `${labels[labels.length - 1]}.${top}`;
-        if (d.length > 241 || out.includes(d) || (parent === undefined && registered.has(registrable))) continue;
+        if (d.length > WireDomain.MAX_LENGTH || out.includes(d) || (parent === undefined && registered.has(registrable))) continue;
         if (parent !== undefined) parents.add(parent);
         registered.add(registrable);
         out.push(d);

@@ -88,7 +88,7 @@ describe('bad API calls: the exact error', () => {
     [
       'an empty ACME e-mail',
       () => IngressTls.certManager({ certmasterEmail: '' }),
-      'cert-manager TLS: certmasterEmail "" is not valid: expected an e-mail address such as "hostmaster@{domain}" (Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
+      'cert-manager TLS: certmasterEmail "" is not valid (it has no "@"): expected an e-mail address such as "hostmaster@{domain}" (Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
     ],
     ['an empty domain', () => WireDomain.parse(''), 'domain "" is not a valid DNS name: it is empty; expected a name such as "red.example.com"'],
     [

@@ -140,6 +140,18 @@ describe("the operator's base values", () => {
     expect(emitted.backend.warnings.find((w) => w.includes('s3DownloadEndpoint'))).toContain('cargohold exits at start-up');
   });
 
+  test('a warning names the removed key and the kind of its value, never the value (it may be a secret)', () => {
+    const cloudFront = { domain: 'cdn.example.org', keyPairId: 'APKAEXAMPLE', privateKey: 'cloudfront-signing-secret-4711' };
+    const emitted = synth({ ...GUIDE, wireServerValues: { cargohold: { config: { aws: { cloudFront } } } } });
+    const warning = emitted.backend.warnings.find((w) => w.includes('"cargohold.config.aws.cloudFront"'));
+    expect(warning).toContain('removed "cargohold.config.aws.cloudFront" (a mapping of 3 keys)');
+    for (const text of [...emitted.backend.warnings, ...emitted.printed]) {
+      expect(text).not.toContain('cloudfront-signing-secret-4711');
+      expect(text).not.toContain('APKAEXAMPLE');
+      expect(text).not.toContain('cdn.example.org');
+    }
+  });
+
   test('a stale multiIngress map is replaced, not merged', () => {
     const emitted = synth({
       ...GUIDE,

@@ -15,8 +15,11 @@ export type KeyPath = readonly string[];
 export interface ValuesEdit {
   /** Dotted key path, e.g. `cargohold.config.aws.s3DownloadEndpoint`. */
   readonly path: string;
-  /** The operator's value that was dropped. */
-  readonly previous: unknown;
+  /**
+   * What kind of value was dropped (`a mapping of 3 keys`, `a string`): never
+   * the value itself, which may be a secret.
+   */
+  readonly removed: string;
   /** Why it was removed or replaced. */
   readonly reason: string;
 }
@@ -25,6 +28,20 @@ export interface ValuesEdit {
 export interface ConflictRule {
   readonly path: KeyPath;
   readonly reason: string;
+}
+
+/** The kind of a value for a message, without any of its content: `a mapping of 2 keys`, `a list of 3 items`, `a string`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (isPlainObject(value)) {
+    const n = Object.keys(value).length;
+    return `a mapping of ${n} key${n === 1 ? '' : 's'}`;
+  }
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return `a ${typeof value}`;
 }
 
 export function isPlainObject(value: unknown): value is Values {
@@ -97,7 +114,7 @@ export function removeKeys(values: Values, rules: readonly ConflictRule[]): { va
     }
     out = withoutPath(out, rule.path);
     if (previous !== null) {
-      edits.push({ path: dotted(rule.path), previous, reason: rule.reason });
+      edits.push({ path: dotted(rule.path), removed: kindOf(previous), reason: rule.reason });
     }
   }
   return { values: out, edits };
@@ -119,7 +136,7 @@ export function releaseOwnedKeys(values: Values, overlay: Values | undefined, pa
     out = withoutPath(out, path);
     const same = overlay !== undefined && JSON.stringify(previous) === JSON.stringify(getPath(overlay, path));
     if (previous !== null && !same) {
-      edits.push({ path: dotted(path), previous, reason: 'multi-ingress sets this key itself, for every domain' });
+      edits.push({ path: dotted(path), removed: kindOf(previous), reason: 'multi-ingress sets this key itself, for every domain' });
     }
   }
   return { values: out, edits };
@@ -137,7 +154,7 @@ export function removeSecretSubtrees(values: Values, secretHint: string): { valu
     for (const [key, value] of Object.entries(node)) {
       const here = [...path, key];
       if (key === 'secrets' && value !== null && value !== undefined) {
-        edits.push({ path: dotted(here), previous: '<redacted>', reason: `secret values are never written into the output; ${secretHint}` });
+        edits.push({ path: dotted(here), removed: kindOf(value), reason: `secret values are never written into the output; ${secretHint}` });
         continue;
       }
       out[key] = isPlainObject(value) ? walk(value, here) : value;

@@ -15,6 +15,17 @@ export function isDnsSubdomain(name: unknown): name is string {
   return typeof name === 'string' && DNS_SUBDOMAIN.test(name);
 }
 
+/**
+ * The problem with a namespace name, in one wording for every namespace the
+ * library writes (a release's, a load balancer's, an edge proxy chart's), or
+ * undefined when it is valid.
+ */
+export function namespaceProblem(what: string, name: unknown): string | undefined {
+  return isDnsLabel(name)
+    ? undefined
+    : `${what} ${quote(name)} is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-", starting and ending with a letter or digit)`;
+}
+
 /** The namespace of every release (the wire-server namespace). */
 export function resolveNamespace(namespace: unknown): string {
   const ns = namespace ?? 'wire';

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
+import { namespaceProblem } from '../settings';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
@@ -402,6 +403,12 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
       throw e;
     }
   };
+
+  const edgeNamespace = d.entryPoints?.edgeProxyNamespace;
+  const edgeNamespaceIssue = edgeNamespace === undefined ? undefined : namespaceProblem('edgeProxyNamespace', edgeNamespace);
+  if (edgeNamespaceIssue !== undefined) {
+    at(['entryPoints', 'edgeProxyNamespace'], `${edgeNamespaceIssue} (the namespace of the in-cluster edge proxies, edge.k8s.yaml)`);
+  }
 
   const formatConfig = { ...(d.format ?? { type: 'helmchart' }) };
   if (overrides.format !== undefined) {

@@ -117,3 +117,23 @@ BAD_CONFIGS.push(
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
 );
+
+/** A valid entryPoints section of the guide's domains (lines 5-10 after GUIDE). */
+const ENTRY_POINTS = 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n';
+
+BAD_CONFIGS.push(
+  {
+    name: 'edge proxy namespace not a namespace',
+    content: GUIDE + ENTRY_POINTS + '  edgeProxies: true\n  edgeProxyNamespace: "Not A Namespace; x"\n',
+    expected: [
+      '{file}:12: entryPoints.edgeProxyNamespace: edgeProxyNamespace "Not A Namespace; x" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-", starting and ending with a letter or digit) (the namespace of the in-cluster edge proxies, edge.k8s.yaml)',
+    ],
+  },
+  {
+    name: 'ACME e-mail that would run a command',
+    content: GUIDE + ENTRY_POINTS + '  haproxy:\n    acmeEmail: "x@{domain};id>/tmp/pwned;:"\n',
+    expected: [
+      '{file}:12: entryPoints.haproxy.acmeEmail: haproxy.acmeEmail "x@{domain};id>/tmp/pwned;:" is not valid (the part after "@" must be a domain such as "example.com" (letters, digits and "-" in dot-separated labels)): expected an e-mail address such as "hostmaster@{domain}"',
+    ],
+  },
+);

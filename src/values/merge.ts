@@ -142,26 +142,62 @@ export function releaseOwnedKeys(values: Values, overlay: Values | undefined, pa
   return { values: out, edits };
 }
 
+/** Key names (compared in lower case, without "-" and "_") that hold secret material. */
+const SECRET_KEYS = new Set([
+  'secrets',
+  'secret',
+  'secretkey',
+  'secretaccesskey',
+  'awssecretaccesskey',
+  'privatekey',
+  'privatekeys',
+  'clientsecret',
+  'sharedsecret',
+  'apikey',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'bearertoken',
+  'authtoken',
+  'credentials',
+]);
+/** Key name endings that hold secret material: `smtpPassword`, `db_passwd`, `keyPassphrase`, `aws.secretAccessKey`. */
+const SECRET_KEY_ENDINGS = ['password', 'passwd', 'passphrase', 'secretaccesskey', 'privatekey', 'privatekeys', 'clientsecret'];
+
+/** Whether a key's name says that its value is secret (`secrets`, `password`, `secretAccessKey`, `privateKeys`, ...). */
+export function isSecretKeyName(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_]/g, '');
+  return SECRET_KEYS.has(k) || SECRET_KEY_ENDINGS.some((e) => k.endsWith(e));
+}
+
 /**
- * Remove every `secrets` key, at any depth: secret material must never be
- * written into an emitted manifest or values file. The operator provides it
- * through a Secret the release references instead.
+ * Remove every key whose name says it holds a secret (`secrets`, `password`,
+ * `smtpPassword`, `secretAccessKey`, `privateKeys`, `token`, ... see
+ * `isSecretKeyName`), at any depth, in maps and inside lists: secret
+ * material must never be written into an emitted manifest or values file.
+ * The operator provides it through a Secret the release references instead.
  */
 export function removeSecretSubtrees(values: Values, secretHint: string): { values: Values; edits: ValuesEdit[] } {
   const edits: ValuesEdit[] = [];
-  const walk = (node: Values, path: string[]): Values => {
+  const walk = (node: unknown, path: string): unknown => {
+    if (Array.isArray(node)) {
+      return node.map((item, i) => walk(item, `${path}[${i}]`));
+    }
+    if (!isPlainObject(node)) {
+      return node;
+    }
     const out: Values = {};
     for (const [key, value] of Object.entries(node)) {
-      const here = [...path, key];
-      if (key === 'secrets' && value !== null && value !== undefined) {
-        edits.push({ path: dotted(here), removed: kindOf(value), reason: `secret values are never written into the output; ${secretHint}` });
+      const here = path === '' ? key : `${path}.${key}`;
+      if (isSecretKeyName(key) && value !== null && value !== undefined) {
+        edits.push({ path: here, removed: kindOf(value), reason: `secret values are never written into the output; ${secretHint}` });
         continue;
       }
-      out[key] = isPlainObject(value) ? walk(value, here) : value;
+      out[key] = walk(value, here);
     }
     return out;
   };
-  return { values: walk(values, []), edits };
+  return { values: walk(values, '') as Values, edits };
 }
 
 /** Visit every string in a values tree with its key path. */
@@ -177,16 +213,62 @@ export function forEachString(values: unknown, visit: (value: string, path: stri
   }
 }
 
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+/** The first line of a private key in text form: PEM (PKCS#1, PKCS#8, SEC1, encrypted), OpenSSH, PGP, PuTTY. */
+const PRIVATE_KEY_TEXT = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d+:|^\s*Private-Lines:\s*\d+/m;
+/** A run of base64 (or base64url) long enough to hold a key, line breaks allowed. */
+const BASE64_RUN = /(?:[A-Za-z0-9+/_-]{4}[\r\n]*){12,}(?:[A-Za-z0-9+/_-]{2,4}={0,2})?/g;
+/** The members of a JSON Web Key that only its private form has (RFC 7518 section 6: RSA, EC, OKP; "k" of a symmetric key). */
+const JWK_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
-/** Paths of strings that hold PEM private keys. */
+/** Whether a value is a JSON Web Key with private members (or a set of them). */
+function isPrivateJwk(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(isPrivateJwk);
+  if (!isPlainObject(value)) return false;
+  if (Array.isArray(value.keys)) return value.keys.some(isPrivateJwk);
+  return typeof value.kty === 'string' && JWK_PRIVATE_MEMBERS.some((m) => m in value);
+}
+
+/**
+ * What kind of private key a string holds, if it holds one: a PEM, OpenSSH,
+ * PGP or PuTTY private key, the same in base64 (a kubeconfig's
+ * `client-key-data`, a Secret's data), or a JSON Web Key with private members.
+ */
+export function privateKeyIn(text: string): string | undefined {
+  if (PRIVATE_KEY_TEXT.test(text)) return 'a private key';
+  if (text.length >= 48) {
+    for (const run of text.match(BASE64_RUN) ?? []) {
+      const joined = run.replace(/[\r\n]/g, '');
+      // the run may start inside the encoding (letters just before it): try each alignment
+      for (let skip = 0; skip < 4; skip++) {
+        if (PRIVATE_KEY_TEXT.test(Buffer.from(joined.slice(skip), 'base64').toString('latin1'))) return 'a base64-encoded private key';
+      }
+    }
+  }
+  if (text.includes('"kty"')) {
+    try {
+      if (isPrivateJwk(JSON.parse(text))) return 'a private JSON Web Key';
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
+}
+
+/** Where a values tree holds a private key (see `privateKeyIn`; JSON Web Keys as data too), with what it is. */
 export function findPrivateKeys(values: Values): string[] {
   const found: string[] = [];
-  forEachString(values, (value, path) => {
-    if (PRIVATE_KEY.test(value)) {
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string') {
+      if (privateKeyIn(node) !== undefined) found.push(path);
+    } else if (isPrivateJwk(node)) {
       found.push(path);
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (isPlainObject(node)) {
+      for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
     }
-  });
+  };
+  walk(values, '');
   return found;
 }
 

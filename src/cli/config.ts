@@ -10,7 +10,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
-import { quote } from '../errors';
+import { excerpt, quote } from '../errors';
 import { namespaceProblem } from '../settings';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
@@ -138,7 +138,9 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const line = at ? text.slice(0, Number(at[1])).split('\n').length : 1;
-      throw new ConfigError([`${file}:${line}: not valid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`]);
+      // JSON.parse quotes the text near the error ('Unexpected token 's', "{"a": secret..." is not valid JSON'): never shown
+      const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+      throw new ConfigError([`${file}:${line}: not valid JSON: ${reason}`]);
     }
     const duplicate = firstDuplicateJsonKey(text);
     if (duplicate) {
@@ -237,7 +239,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${quote(value)}`;
+  if (typeof value === 'string') return `the string ${excerpt(value)}`;
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
 }
 
@@ -345,8 +347,21 @@ function contextOf(data: any, keys: Array<string | number>): string {
   return '';
 }
 
+/** The folder of a configuration file, symbolic links followed. */
+function configFolder(config: LoadedConfig): string {
+  return fs.realpathSync(path.dirname(path.resolve(config.file)));
+}
+
+/** Whether `file` is `folder` or below it (both real paths). */
+function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** Options the command line sets on top of the file. */
 export interface ConfigOverrides {
+  /** `--allow-outside-files`: read values files outside the configuration's folder. */
+  readonly allowOutsideFiles?: boolean;
   /** `--format` */
   readonly format?: string;
   /** Where in-cluster edge proxies go when the file asks for them (`entryPoints.edgeProxies`). */
@@ -388,7 +403,16 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     const target = path.resolve(path.dirname(config.file), d[fileKey]);
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(target);
+      const real = fs.realpathSync(target);
+      if (!overrides.allowOutsideFiles && !isInside(real, configFolder(config))) {
+        at(
+          [fileKey],
+          `${quote(d[fileKey])} is outside the folder of ${config.file} (symbolic links followed): expected a Helm values file in that folder ` +
+            'or below it; to read a file elsewhere, run with --allow-outside-files',
+        );
+        return undefined;
+      }
+      bytes = fs.readFileSync(real);
     } catch (e) {
       at([fileKey], `cannot read ${quote(d[fileKey])} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a Helm values file, relative to ${config.file}`);
       return undefined;

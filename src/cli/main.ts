@@ -36,6 +36,9 @@ Options:
                   written by an earlier synth
   --format F      release format, overriding format.type of the file:
                   ${FORMAT_NAMES.join(', ')}
+  --allow-outside-files
+                  read values files (wireServerValuesFile, ...) outside the
+                  configuration's folder; without it they are refused
   --force         init: overwrite an existing file
   --quiet         print nothing but errors and warnings
   --help, -h      this text
@@ -56,13 +59,14 @@ interface Args {
   readonly out?: string;
   readonly format?: string;
   readonly force: boolean;
+  readonly allowOutsideFiles: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false };
+  const args: { [key: string]: any } = { force: false, allowOutsideFiles: false, quiet: false, help: false, version: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -78,6 +82,9 @@ function parseArgs(argv: string[]): Args {
         args[flag.slice(2)] = value;
         break;
       }
+      case '--allow-outside-files':
+        args.allowOutsideFiles = true;
+        break;
       case '--force':
       case '--quiet':
       case '--help':
@@ -105,12 +112,12 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
+export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, allowOutsideFiles = false): WireApp {
   const app = new WireApp({ outdir });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);
   const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
-  const props = toProps(config, { format, edgeProxyScope: edge });
+  const props = toProps(config, { format, edgeProxyScope: edge, allowOutsideFiles });
   new MultiIngressBackend(wire, 'backend', props);
   return app;
 }
@@ -125,9 +132,9 @@ function validateApp(app: IConstruct): string[] {
 }
 
 /** Build the deployment (the constructs check their props); every problem located in the config file. */
-function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, allowOutsideFiles: boolean): WireApp {
   try {
-    return buildApp(config, format, outdir);
+    return buildApp(config, format, outdir, allowOutsideFiles);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
@@ -183,7 +190,7 @@ export function main(
         if (!args.out) throw new UsageError('synth needs --out DIR');
         const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = buildChecked(config, args.format, staging);
+        const app = buildChecked(config, args.format, staging, args.allowOutsideFiles);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -200,7 +207,7 @@ export function main(
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
         const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('validate-only'));
+        const app = buildChecked(config, args.format, stagingPathFor('validate-only'), args.allowOutsideFiles);
         duringSynthesis(app, () => check(config, app));
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);
         return 0;

@@ -137,3 +137,45 @@ BAD_CONFIGS.push(
     ],
   },
 );
+
+BAD_CONFIGS.push(
+  {
+    name: 'values file outside the configuration folder',
+    content: GUIDE + 'wireServerValuesFile: ../../../../../../../../../../etc/passwd\n',
+    expected: [
+      '{file}:5: wireServerValuesFile: "../../../../../../../../../../etc/passwd" is outside the folder of {file} (symbolic links followed): expected a Helm values file in that folder or below it; to read a file elsewhere, run with --allow-outside-files',
+    ],
+  },
+  {
+    name: 'values file at an absolute path',
+    content: GUIDE + 'webappValuesFile: /etc/hostname\n',
+    expected: [
+      '{file}:5: webappValuesFile: "/etc/hostname" is outside the folder of {file} (symbolic links followed): expected a Helm values file in that folder or below it; to read a file elsewhere, run with --allow-outside-files',
+    ],
+  },
+  {
+    name: 'values file that is a private key',
+    content: GUIDE + 'webappValuesFile: key.pem\n',
+    extra: { 'key.pem': '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGJ1dCBzZWNyZXQgYW55d2F5\n-----END PRIVATE KEY-----\n' },
+    expected: ['{file}:5: webappValuesFile: {dir}/key.pem:1: the file holds the string (a private key, not shown): expected a Helm values file (a mapping)'],
+  },
+  {
+    name: 'values file that is a long text',
+    content: GUIDE + 'webappValuesFile: notes.txt\n',
+    extra: { 'notes.txt': 'These are the notes of the operator, with the database password hunter2 somewhere in them.\n' },
+    expected: ['{file}:5: webappValuesFile: {dir}/notes.txt:1: the file holds the string "These are the notes of the operator, wit"... (90 characters): expected a Helm values file (a mapping)'],
+  },
+  {
+    name: 'JSON that is not JSON near a secret',
+    json: true,
+    content: '{"defaultDomain": "green.example.org", "token": hunter2-secret}\n',
+    expected: ["{file}:1: not valid JSON: Unexpected token 'h'"],
+  },
+);
+
+BAD_CONFIGS.push({
+  name: 'values file with a YAML error on a line with a secret',
+  content: GUIDE + 'wireServerValuesFile: wire-server.yaml\n',
+  extra: { 'wire-server.yaml': 'brig:\n  smtp: "hunter2-secret-unterminated\n' },
+  expected: ['{file}:5: wireServerValuesFile: {dir}/wire-server.yaml:3: not valid YAML: Missing closing "quote'],
+});

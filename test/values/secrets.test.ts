@@ -28,7 +28,7 @@ function refused(props: MultiIngressBackendProps): string {
 }
 
 describe('secrets in base values are removed by their key name, at any depth, inside lists too', () => {
-  const cases: Array<[string, MultiIngressBackendProps, string, string]> = [
+  const cases: Array<[string, Partial<MultiIngressBackendProps>, string, string]> = [
     ['secrets inside a list', { wireServerValues: { brig: { extraContainers: [{ name: 'side', secrets: { token: 'tok-list-4711' } }] } } }, 'brig.extraContainers[0].secrets', 'tok-list-4711'],
     ['smtp.password', { wireServerValues: { brig: { config: { smtp: { host: 'smtp.example.org', password: 'smtp-pass-4711' } } } } }, 'brig.config.smtp.password', 'smtp-pass-4711'],
     ['aws.secretAccessKey', { wireServerValues: { cargohold: { config: { aws: { s3Bucket: 'a', secretAccessKey: 'aws-secret-4711' } } } } }, 'cargohold.config.aws.secretAccessKey', 'aws-secret-4711'],

@@ -414,6 +414,18 @@ test('the releases are plain objects of a user chart with its own namespace', ()
 });
 
 describe('entry points', () => {
+  test("two IPv6 domains: the proxies' wildcard `bind [::]:443` is no shared address", () => {
+    const emitted = synth({
+      ...GUIDE,
+      entryPoints: {
+        backendAddress: '2001:db8::1',
+        addresses: { 'green.example.org': '2001:db8::10', 'red.example.com': '2001:db8::20', 'blue.example.net': '2001:db8::30' },
+      },
+    });
+    expect(emitted.files['edge/red.example.com/haproxy.cfg']).toContain('bind [::]:443 v4v6');
+    expect(emitted.backend.audit().findings.filter((f) => f.id.startsWith('shared-address'))).toEqual([]);
+  });
+
   const ENTRY: EdgeOptions = {
     addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
     backendAddress: '192.0.2.1',

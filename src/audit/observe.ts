@@ -406,7 +406,8 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
       }
       const listen = LISTEN.exec(line);
       const address = listen ? asAddress(listen[1]) : undefined;
-      if (address !== undefined) {
+      // a wildcard (`bind [::]:443`, `listen 0.0.0.0:80`) listens everywhere: it is no domain's address
+      if (address !== undefined && address !== '::' && address !== '0.0.0.0') {
         o.add(artefact, ObservationKind.ADDRESS, address, where);
       }
     });

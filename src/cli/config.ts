@@ -347,6 +347,13 @@ function contextOf(data: any, keys: Array<string | number>): string {
   return '';
 }
 
+/** The values files a configuration names (`wireServerValuesFile`, ...), as paths from the current folder. */
+export function valuesFilesOf(config: LoadedConfig): string[] {
+  return ['wireServerValuesFile', 'webappValuesFile', 'ingressServicesValuesFile']
+    .filter((k) => typeof config.data[k] === 'string')
+    .map((k) => path.resolve(path.dirname(config.file), config.data[k]));
+}
+
 /** The folder of a configuration file, symbolic links followed. */
 function configFolder(config: LoadedConfig): string {
   return fs.realpathSync(path.dirname(path.resolve(config.file)));

@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps } from './config';
+import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
@@ -195,10 +195,15 @@ export function main(
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
           check(config, app);
-          writeAtomically(args.out!, staging, () => {
-            app.synth();
-            files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
-          });
+          writeAtomically(
+            args.out!,
+            staging,
+            () => {
+              app.synth();
+              files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+            },
+            [args.config!, ...valuesFilesOf(config)],
+          );
         });
         if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
         return 0;

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'url';
+
 /**
  * Pure helpers for Helm values: merging the operator's base values under the
  * multi-ingress settings, removing keys that conflict, and scanning values.
@@ -287,13 +289,33 @@ export interface DomainMention {
  * host-like token is owned by the longest of the names that it is or ends in,
  * on whole labels, so with nested domains `nginz-https.red.example.com` names
  * `red.example.com`, not `example.com`. One entry per token, in order.
+ * Tokens are read in every spelling a browser or resolver reads as the same
+ * name: percent-encoded (`red%2Eexample.com`), with full-width letters or
+ * IDNA dots (`red。example。com`), in Unicode form (`münchen-messenger.de`
+ * names `xn--mnchen-messenger-jzb.de`).
  */
 export function domainsNamedIn(text: string, domains: ReadonlySet<string>): DomainMention[] {
   const found: DomainMention[] = [];
-  if (!text.includes('.')) {
+  // other spellings of the same names: percent-encoded, full-width, in Unicode (IDN) form
+  const other = respelled(text);
+  if (other === undefined) {
+    if (text.includes('.')) {
+      namesIn(text.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
+    }
     return found; // no host name without a dot
   }
-  for (const token of text.toLowerCase().match(HOST_TOKEN) ?? []) {
+  const tokens: string[] = [];
+  for (const token of other.match(UNICODE_HOST_TOKEN) ?? []) {
+    const ascii = /^[\x00-\x7f]*$/.test(token) ? token.toLowerCase() : domainToASCII(token);
+    if (ascii.includes('.')) tokens.push(ascii);
+  }
+  namesIn(tokens, domains, found);
+  return found;
+}
+
+/** For each host-like token, the longest of `domains` that it is or ends in, on whole labels. */
+function namesIn(tokens: readonly string[], domains: ReadonlySet<string>, found: DomainMention[]): void {
+  for (const token of tokens) {
     // the token, then each suffix after a dot, longest first
     for (let rest = token, dot = 0; dot !== -1; dot = rest.indexOf('.'), rest = rest.slice(dot + 1)) {
       if (domains.has(rest)) {
@@ -302,21 +324,62 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
       }
     }
   }
-  return found;
+}
+
+/** A host-like token in any script: letters, marks, digits, "-" and dots. */
+const UNICODE_HOST_TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}])?/gu;
+/** The dots of IDNA (UTS #46): ideographic, full-width and half-width ideographic full stops. */
+const OTHER_DOTS = /[\u3002\uff0e\uff61]/g;
+
+/**
+ * `text` with its percent-encoding decoded, compatibility characters (full
+ * width letters and dots) folded (NFKC) and every IDNA dot made a ".", or
+ * undefined when it has none of them (nothing to look at again).
+ */
+function respelled(text: string): string | undefined {
+  if (!/[%\u0080-\uffff]/.test(text)) {
+    return undefined;
+  }
+  let out = text;
+  if (out.includes('%')) {
+    out = out.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+  return out.normalize('NFKC').replace(OTHER_DOTS, '.');
 }
 
 /**
- * Find where strings in a values tree mention one of `domains` (a set of
- * normalised names): as the name itself or as a host name under it, matched
- * on whole labels. Linear in the size of the values, whatever the number of
+ * Find where strings and keys in a values tree mention one of `domains` (a
+ * set of normalised names): as the name itself or as a host name under it,
+ * matched on whole labels, in any spelling `domainsNamedIn` reads. Linear in the size of the values, whatever the number of
  * domains.
  */
 export function findDomainMentions(values: unknown, domains: ReadonlySet<string>): Array<{ path: string; domain: string; value: string }> {
   const found: Array<{ path: string; domain: string; value: string }> = [];
-  forEachString(values, (value, path) => {
+  const look = (value: string, path: string) => {
     for (const m of domainsNamedIn(value, domains)) {
       found.push({ path, domain: m.domain, value });
     }
-  });
+  };
+  // keys too: a domain as a key (`red.example.com: x`) names it as much as a value does
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string') {
+      look(node, path);
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (isPlainObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        const here = path === '' ? key : `${path}.${key}`;
+        look(key, here);
+        walk(value, here);
+      }
+    }
+  };
+  walk(values, '');
   return found;
 }

@@ -198,7 +198,7 @@ describe('synth, validate and init', () => {
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
-    expect(result.warned).toContain('create these 7 Secret(s)'); // wire-server, 3 TLS values, 3 edge proxies
+    expect(result.warned).toContain('create these 7 Secrets before the releases install'); // wire-server, 3 TLS values, 3 edge proxies
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
@@ -223,6 +223,79 @@ describe('synth, validate and init', () => {
     expect(run('init', '--config', file, '--force').code).toBe(0);
     expect(run('init', '--config', '-').out).toBe(EXAMPLE_CONFIG);
     expect(run('validate', '--config', file).code).toBe(0);
+  });
+
+  test('--quiet prints nothing for a valid deployment without warnings; without it, every Secret is listed after writing', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const quiet = run('synth', '--config', config, '--out', path.join(dir, 'quiet'), '--quiet');
+    expect(quiet).toMatchObject({ code: 0, out: '', err: '' });
+    expect(quiet.warned).toBe('');
+    const loud = run('synth', '--config', config, '--out', path.join(dir, 'loud'));
+    expect(loud.out).toMatch(/wrote \d+ files to /);
+    expect(loud.warned).toContain('create these 7 Secrets before the releases install');
+    expect(loud.warned).not.toContain('more');
+  });
+
+  test("the README's example: a schema problem and a construct problem are reported in one run", () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(
+      file,
+      'defaultDomain: green.example.org\nadditionalDomains:\n  - blue.example.net\n  - purple.example.com\n  - red..example.com\ningressNames:\n  blue.example.net: blue\ntls:\n  mode: letsencrypt\n',
+    );
+    const result = run('validate', '--config', file);
+    expect(result.code).toBe(1);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = /```\n  cdk8s-wire-multi-ingress: invalid input, nothing was written:\n([\s\S]*?)\n  ```/.exec(readme)![1];
+    const expected = shown.split('\n').map((l) => l.replace(/^ {4}multi-ingress\.yaml/, `  ${file}`));
+    expect(result.err).toBe(['cdk8s-wire-multi-ingress: invalid input, nothing was written:', ...expected, ''].join('\n'));
+  });
+
+  test('a value the schema refuses inside a list: the rest is checked without that list, and no problem names a wrong line', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: "bad..domain"\nadditionalDomains: [red.example.com, 7, "x..y"]\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:1: defaultDomain: default domain "bad..domain" is not a valid DNS name: empty label (two dots in a row, or a leading dot)`,
+      `  ${file}:2: additionalDomains[1]: expected a string, got the number 7`,
+    ]);
+  });
+
+  test('a misspelt key inside an object gets "did you mean", and not also "missing"', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: green.example.org\ntls:\n  mode: cert-manager\n  certmasterEmial: hostmaster@{domain}\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:4: tls.certmasterEmial: unknown key (did you mean "certmasterEmail"?) (tls mode "cert-manager"): expected one of mode, certmasterEmail, issuerKind, issuerName, staging`,
+    ]);
+  });
+
+  test('a configuration file that does not exist, or is a folder, is named in plain words', () => {
+    const dir = tempDir('cli-');
+    const missing = run('validate', '--config', path.join(dir, 'nope.yaml'));
+    expect(missing).toMatchObject({ code: 1, err: `cdk8s-wire-multi-ingress: invalid input, nothing was written:\n  ${path.join(dir, 'nope.yaml')}: cannot read the configuration file: no such file\n` });
+    const folder = run('validate', '--config', dir);
+    expect(folder.err).toContain(`${dir}: cannot read the configuration file: it is a folder; expected a file`);
+    expect(folder.err).not.toMatch(/E[A-Z]{3,}/);
+  });
+
+  test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const first = EXAMPLE_CONFIG.split('\n')[0];
+    const match = /^# yaml-language-server: \$schema=\.\/node_modules\/([^/]+)\/(.+)$/.exec(first);
+    expect(match).not.toBeNull();
+    expect(match![1]).toBe(pkg.name);
+    // the file exists in the package (package.json "files" is not set, so everything not in .npmignore ships)
+    expect(fs.existsSync(path.join(ROOT, match![2]))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, '.npmignore'), 'utf8').split('\n')).not.toContain(`/${match![2].split('/')[0]}/`);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, match![2]), 'utf8'));
+    expect(schema.$id).toBe(`https://unpkg.com/${pkg.name}/${match![2]}`);
+    const commands = EXAMPLE_CONFIG.split('\n').filter((l) => l.includes(`${pkg.name} `) && /\b(validate|synth)\b/.test(l));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) expect(line).toMatch(new RegExp(`npx ${pkg.name} (validate|synth) `));
   });
 
   test('--help documents every flag and command', () => {

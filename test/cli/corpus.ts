@@ -29,7 +29,8 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'a list at the top', content: '- green.example.org\n', expected: ['{file}:1: the file holds a list: expected a mapping with at least defaultDomain'] },
   { name: 'a scalar at the top', content: 'green.example.org\n', expected: ['{file}:1: the file holds the string "green.example.org": expected a mapping with at least defaultDomain'] },
   { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: Map keys must be unique'] },
-  { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1: not valid JSON: Expected double-quoted property name'] },
+  { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1:39: not valid JSON: a "," before "}": JSON allows no trailing comma'] },
+  { name: 'JSON with a trailing comma on a later line', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": ["red.example.com",],\n}\n', expected: ['{file}:3:43: not valid JSON: a "," before "]": JSON allows no trailing comma'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },
   { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format, entryPoints'] },
@@ -81,7 +82,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'webapp values name a domain', content: GUIDE + 'webappValues:\n  envVars:\n    CUSTOM_HELP_LINK: https://help.blue.example.net\n', expected: ['{file}:7: webappValues.envVars.CUSTOM_HELP_LINK: webapp values mention "blue.example.net" at "envVars.CUSTOM_HELP_LINK" ("https://help.blue.example.net"): one webapp serves every domain, so a real domain there links them; use "[[hostname]]" instead'] },
   { name: 'ingress class that is not nginx', content: GUIDE + 'ingressServicesValues:\n  config:\n    ingressClass: traefik\n', expected: ["{file}:7: ingressServicesValues.config.ingressClass: nginx-ingress-services values set config.ingressClass \"traefik\": multi-ingress renders each domain's CSP in its Ingress, which only works with an ingress-nginx controller (a class whose name contains \"nginx\")"] },
   { name: 'values inline and from a file', content: GUIDE + 'webappValues: {}\nwebappValuesFile: webapp.yaml\n', extra: { 'webapp.yaml': 'replicaCount: 2\n' }, expected: ['{file}:6: webappValuesFile: give either webappValues or webappValuesFile, not both'] },
-  { name: 'values file missing', content: GUIDE + 'wireServerValuesFile: values/wire-server.yaml\n', expected: ['{file}:5: wireServerValuesFile: cannot read "values/wire-server.yaml" (ENOENT): expected a Helm values file, relative to {file}'] },
+  { name: 'values file missing', content: GUIDE + 'wireServerValuesFile: values/wire-server.yaml\n', expected: ['{file}:5: wireServerValuesFile: cannot read "values/wire-server.yaml" (no such file): expected a Helm values file, relative to {file}'] },
   { name: 'values file holds a list', content: GUIDE + 'webappValuesFile: webapp.yaml\n', extra: { 'webapp.yaml': '- replicaCount\n' }, expected: ['{file}:5: webappValuesFile: {dir}/webapp.yaml:1: the file holds a list: expected a Helm values file (a mapping)'] },
   { name: 'SSO without contacts', content: GUIDE + 'sso:\n  scimBaseUri: https://nginz-https.green.example.org/scim/v2\n', expected: ['{file}:6: sso: the key "contacts" is missing'] },
   { name: 'SSO contact of an unknown type', content: GUIDE + 'sso:\n  contacts:\n    - type: Support\n', expected: ['{file}:7: sso.contacts[0].type: expected one of "ContactTechnical", "ContactSupport", "ContactAdministrative", "ContactBilling", "ContactOther", got the string "Support"'] },
@@ -112,7 +113,11 @@ BAD_CONFIGS.push(
   {
     name: 'entry points: unknown HAProxy option',
     content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses: {}\n  haproxy:\n    maxconn: 100\n',
-    expected: ['{file}:9: entryPoints.haproxy.maxconn: unknown key: expected one of certificateDirectory, caFile, httpRedirect, certbotPort, acmeEmail, image, replicas'],
+    // both problems in one run: the empty address map is refused too (each domain needs its own address)
+    expected: [
+      '{file}:7: entryPoints.addresses: entryPoints.addresses gives no address for any of the 3 domain(s): each needs its own entry address',
+      '{file}:9: entryPoints.haproxy.maxconn: unknown key: expected one of certificateDirectory, caFile, httpRedirect, certbotPort, acmeEmail, image, replicas',
+    ],
   },
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
@@ -169,7 +174,7 @@ BAD_CONFIGS.push(
     name: 'JSON that is not JSON near a secret',
     json: true,
     content: '{"defaultDomain": "green.example.org", "token": hunter2-secret}\n',
-    expected: ["{file}:1: not valid JSON: Unexpected token 'h'"],
+    expected: ['{file}:1:49: not valid JSON: expected a value, found "h"'],
   },
 );
 

@@ -157,3 +157,32 @@ describeWithTools(['sh'], 'certbot.sh with a hostile ACME e-mail', (tools) => {
     expect(fs.readFileSync(path.join(certificateDirectory, 'red.example.com.pem'), 'utf8')).toBe('chain\nkey\n');
   });
 });
+
+describeWithTools(['haproxy', 'openssl'], 'haproxyWord with the real haproxy', (tools) => {
+  test.each([
+    // whether HAProxy 2.6 misreads the name unquoted ("$" and "%" are quoted all the same: other versions and directives expand them)
+    ['a space', 'ca file.pem', true],
+    ['a "#"', 'ca#1.pem', true],
+    ['a "$"', 'ca$HOME.pem', false],
+    ['a single quote', "o'ca.pem", true],
+    ['a double quote and a backslash', 'c"a\\1.pem', true],
+    ['a "%"', 'ca%[var(x)].pem', false],
+  ])('a CA file whose name has %s is read as that file', (_name, base, breaksUnquoted) => {
+    const dir = tempDir();
+    const ca = path.join(dir, base);
+    const made = spawnSync(tools.openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', path.join(dir, 'key.pem'), '-out', ca], { encoding: 'utf8' });
+    expect(made.status).toBe(0);
+    const cfg = path.join(dir, 'haproxy.cfg');
+    const backend = (file: string) =>
+      ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', '', 'frontend f', '    bind 127.0.0.1:18080', '    default_backend b', '', 'backend b', `    server s 127.0.0.1:1 ssl verify required ca-file ${file}`, ''].join('\n');
+    fs.writeFileSync(cfg, backend(haproxyWord(ca)));
+    const checked = spawnSync(tools.haproxy, ['-c', '-f', cfg], { encoding: 'utf8' });
+    expect(`${checked.stdout}${checked.stderr}`).not.toMatch(/ALERT|unable to load/i);
+    expect(checked.status).toBe(0);
+    if (breaksUnquoted) {
+      // the same name unquoted is not that file (so the check above can fail)
+      fs.writeFileSync(cfg, backend(ca));
+      expect(spawnSync(tools.haproxy, ['-c', '-f', cfg], { encoding: 'utf8' }).status).not.toBe(0);
+    }
+  });
+});

@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { excerpt, quote } from '../errors';
-import { namespaceProblem } from '../settings';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
+import { namespaceProblem } from '../settings';
 import { IssuerKind, IngressTls } from '../tls';
 import { jsonSyntaxError } from './json-syntax';
 

@@ -114,7 +114,13 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean = false, allowOutsideFiles: boolean = false): WireApp {
+export function buildApp(
+  config: LoadedConfig,
+  format: string | undefined,
+  outdir: string,
+  quiet: boolean = false,
+  allowOutsideFiles: boolean = false,
+): WireApp {
   const app = new WireApp({ outdir, quiet });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);

@@ -1,6 +1,6 @@
 import { describeEdits } from '../../src/values/compose';
-import { kindOf } from '../../src/values/merge';
 import {
+  kindOf,
   deepMerge,
   findDomainMentions,
   findPrivateKeys,

@@ -1,7 +1,7 @@
-import { GUIDE, errorOf, synth } from '../util';
 import { Chart, Testing } from 'cdk8s';
 import { MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat } from '../../src';
 import { isSecretKeyName, privateKeyIn } from '../../src/values/merge';
+import { GUIDE, errorOf, synth } from '../util';
 
 /** Key material made up for these tests (not keys: the markers are what is detected). */
 const PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'bm90IGEga2V5IGF0IGFsbCwganVzdCBhIHRlc3Q=', '-----END RSA PRIVATE KEY-----', ''].join('\n');

@@ -500,6 +500,10 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     if (d[fileKey] === undefined) {
       return d[inline];
     }
+    if (/^~/.test(d[fileKey])) {
+      at([fileKey], `${quote(d[fileKey])} starts with "~", which is not a home folder here: expected a Helm values file relative to ${config.file}`);
+      return undefined;
+    }
     const target = path.resolve(path.dirname(config.file), d[fileKey]);
     let bytes: Buffer;
     try {

@@ -159,6 +159,11 @@ BAD_CONFIGS.push(
     ],
   },
   {
+    name: 'values file in a home folder',
+    content: GUIDE + 'webappValuesFile: ~/.kube/config\n',
+    expected: ['{file}:5: webappValuesFile: "~/.kube/config" starts with "~", which is not a home folder here: expected a Helm values file relative to {file}'],
+  },
+  {
     name: 'values file that is a private key',
     content: GUIDE + 'webappValuesFile: key.pem\n',
     extra: { 'key.pem': '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGJ1dCBzZWNyZXQgYW55d2F5\n-----END PRIVATE KEY-----\n' },

@@ -14,6 +14,9 @@ import { tempDir } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+// each kill runs the command line from the sources in a child process (ts-node: seconds each)
+jest.setTimeout(120_000);
+
 /** Every file below `dir`, relative, with its content. */
 function tree(dir: string): { [file: string]: string } {
   if (!fs.existsSync(dir)) return {};

@@ -29,13 +29,11 @@ export function namespaceProblem(what: string, name: unknown): string | undefine
 /** The namespace of every release (the wire-server namespace). */
 export function resolveNamespace(namespace: unknown): string {
   const ns = namespace ?? 'wire';
-  if (!isDnsLabel(ns)) {
-    throw new Error(
-      `namespace ${quote(ns)} is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-"); ` +
-        'every release goes into the wire-server namespace',
-    );
+  const problem = namespaceProblem('namespace', ns);
+  if (problem !== undefined) {
+    throw new Error(`${problem}; every release goes into the wire-server namespace`);
   }
-  return ns;
+  return ns as string;
 }
 
 /** The name part of a label or annotation key, and a label value (at most 63 characters). */

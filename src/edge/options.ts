@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { Problems, quote } from '../errors';
-import { emailTemplateProblem, isDnsLabel, isLabelValue, isQualifiedKey } from '../settings';
+import { emailTemplateProblem, isLabelValue, isQualifiedKey, namespaceProblem } from '../settings';
 import { findDomainMentions } from '../values/merge';
 
 /**
@@ -291,8 +291,9 @@ export function resolveEntryPointSettings(
 
   // --- load balancer
   const lbNamespace = lb.namespace ?? namespace;
-  if (!isDnsLabel(lbNamespace)) {
-    problems.add(`loadBalancer.namespace ${quote(lbNamespace)} is not valid: expected a Kubernetes namespace name (the namespace of the ingress controller)`);
+  const lbNamespaceProblem = namespaceProblem('loadBalancer.namespace', lbNamespace);
+  if (lbNamespaceProblem !== undefined) {
+    problems.add(`${lbNamespaceProblem}: the namespace of the ingress controller`);
   }
   const selector = lb.selector ?? INGRESS_NGINX_SELECTOR;
   if (typeof selector !== 'object' || selector === null || Object.keys(selector).length === 0) {

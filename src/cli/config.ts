@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
+import { LoadBalancerImplementation } from '../edge/load-balancer-implementation';
 import { EdgeOptions } from '../edge/options';
 import { excerpt, quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
@@ -480,7 +481,27 @@ export function edgeProxyNamespace(config: LoadedConfig): string | undefined {
 function entryPointsOf(e: any, edgeProxyScope: Construct | undefined): EdgeOptions | undefined {
   if (e === undefined) return undefined;
   const { edgeProxies, edgeProxyNamespace: _namespace, ...options } = e;
-  return { ...options, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
+  const lb = options.loadBalancer;
+  const loadBalancer = lb === undefined ? undefined : { ...lb, implementation: implementationOf(lb.implementation) };
+  return { ...options, loadBalancer, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
+}
+
+/** `entryPoints.loadBalancer.implementation` of the file (checked by the schema) as the library's class. */
+function implementationOf(i: any): LoadBalancerImplementation | undefined {
+  switch (i) {
+    case undefined:
+      return undefined;
+    case 'metallb':
+      return LoadBalancerImplementation.metallb();
+    case 'metallb-legacy':
+      return LoadBalancerImplementation.metallbLegacy();
+    case 'kube-vip':
+      return LoadBalancerImplementation.kubeVip();
+    case 'spec-load-balancer-ip':
+      return LoadBalancerImplementation.specLoadBalancerIp();
+    default:
+      return LoadBalancerImplementation.annotations(i.annotations);
+  }
 }
 
 /**

@@ -18,6 +18,19 @@ export interface BadConfig {
 const GUIDE = 'defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\n  - blue.example.net\n';
 
 export const BAD_CONFIGS: BadConfig[] = [
+  {
+    name: 'unknown load balancer implementation',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    implementation: metalb\n',
+    expected: ['{file}:12: entryPoints.loadBalancer.implementation: expected one of "metallb", "metallb-legacy", "kube-vip", "spec-load-balancer-ip", got the string "metalb"'],
+  },
+  {
+    name: 'shared load balancer annotation that requests an address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    annotations:\n      metallb.universe.tf/loadBalancerIPs: 198.51.100.99\n',
+    expected: [
+      '{file}:13: entryPoints.loadBalancer.annotations.metallb.universe.tf/loadBalancerIPs: loadBalancer.annotations set "metallb.universe.tf/loadBalancerIPs", which requests a load balancer address: ' +
+        "each domain's address is requested by loadBalancer.implementation (MetalLB 0.14.9 or later), once, and an annotation shared by every domain's Service would give them all one address (and MetalLB refuses a Service that asks twice); remove it",
+    ],
+  },
   { name: 'empty file', content: '', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   {
@@ -43,7 +56,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'IP address as a domain', content: GUIDE + '  - 203.0.113.7\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "203.0.113.7" is not a valid DNS name: it is an IP address; expected a DNS domain'] },
   { name: 'single-label domain', content: GUIDE + '  - localhost\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "localhost" is not a valid DNS name: expected at least two labels, e.g. "example.com"'] },
   { name: 'label over 63 characters', content: GUIDE + `  - ${'a'.repeat(64)}.example.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.org" is not a valid DNS name: label "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is 64 characters long; at most 63 are allowed'] },
-  { name: 'domain over 241 characters', content: GUIDE + `  - ${Array(5).fill('a'.repeat(60)).join('.')}.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org" is not a valid DNS name: it is 308 characters long; at most 253 are allowed'] },
+  { name: 'domain over 253 characters', content: GUIDE + `  - ${Array(5).fill('a'.repeat(60)).join('.')}.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org" is not a valid DNS name: it is 308 characters long; at most 253 are allowed'] },
   { name: 'duplicate after normalising', content: GUIDE + '  - Red.Example.COM.\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "Red.Example.COM." is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"'] },
   { name: 'default domain repeated', content: GUIDE + '  - green.example.org\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "green.example.org" is a duplicate: it normalises to "green.example.org", the same as the default domain'] },
   { name: 'ingress name for an unknown domain', content: GUIDE + 'ingressNames:\n  yellow.example.org: yellow\n', expected: ['{file}:6: ingressNames.yellow.example.org: ingressNames has an entry for "yellow.example.org", which is not one of the additional domains'] },

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
+import { HelmYaml, YamlProblem, keyString, readHelmYaml } from './helm-yaml';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
@@ -65,7 +66,7 @@ export class LoadedConfig {
   private yaml(): { document: Document; lines: LineCounter } {
     if (!this.parsed) {
       const lines = new (yaml().LineCounter)();
-      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines }), lines };
+      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, schema: 'failsafe' }), lines };
     }
     return this.parsed;
   }
@@ -148,19 +149,19 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     }
     return new LoadedConfig(file, text, data as { [key: string]: any });
   }
-  const lines = new (yaml().LineCounter)();
-  const document = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
-  if (document.errors.length > 0) {
-    const e = document.errors[0];
-    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    const hint = /IMPLICIT_KEY|BAD_INDENT|INDENT/.test(e.code) ? ' (check the indentation of this line and the next ones)' : '';
-    throw new ConfigError([`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML: ${message}${hint}`]);
+  // read the way Helm reads values (YAML 1.1 scalars, merge keys), in linear time, within limits
+  let read: HelmYaml;
+  try {
+    read = readHelmYaml(text);
+  } catch (e) {
+    if (e instanceof YamlProblem) throw new ConfigError([`${file}:${e.line}: ${e.message}`]);
+    throw e;
   }
-  const data = document.toJS({ maxAliasCount: 100 });
+  const { data, document, lines } = read;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
   }
-  return new LoadedConfig(file, text, data, { document, lines });
+  return new LoadedConfig(file, text, data as { [key: string]: any }, { document, lines });
 }
 
 /** The first key that occurs twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
@@ -208,7 +209,7 @@ export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLi
   let line = 1;
   for (const key of keys) {
     if (yaml().isMap(node)) {
-      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = node.items.find((p) => yaml().isPair(p) && keyString(p.key) === String(key));
       if (!pair) break;
       line = lineAt(config, pair.key) ?? line;
       node = pair.value;
@@ -527,7 +528,7 @@ function findScalar(node: unknown, value: string, keys: Array<string | number>):
   }
   if (yaml().isMap(node)) {
     for (const p of node.items) {
-      const k = yaml().isScalar(p.key) ? String(p.key.value) : undefined;
+      const k = keyString(p.key);
       if (k === undefined) continue;
       const here = [...keys, k];
       // a key, or a dotted path of keys below a top-level key ("tags.federation")

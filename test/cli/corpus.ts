@@ -28,7 +28,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'bad indentation', content: 'defaultDomain: green.example.org\n additionalDomains:\n- red.example.com\n', expected: ['{file}:1: not valid YAML: Nested mappings are not allowed in compact mappings (check the indentation of this line and the next ones)'] },
   { name: 'a list at the top', content: '- green.example.org\n', expected: ['{file}:1: the file holds a list: expected a mapping with at least defaultDomain'] },
   { name: 'a scalar at the top', content: 'green.example.org\n', expected: ['{file}:1: the file holds the string "green.example.org": expected a mapping with at least defaultDomain'] },
-  { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: Map keys must be unique'] },
+  { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: the key "defaultDomain" appears twice in one mapping'] },
   { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1: not valid JSON: Expected double-quoted property name'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },

@@ -1,0 +1,123 @@
+import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/cli/helm-yaml';
+
+const read = (text: string) => readHelmYaml(text).data as any;
+const problem = (text: string): { line: number; message: string } => {
+  try {
+    readHelmYaml(text);
+  } catch (e) {
+    if (e instanceof YamlProblem) return { line: e.line, message: e.message };
+    throw e;
+  }
+  throw new Error('expected the text to be refused');
+};
+
+describe('values are read the way Helm reads them (Go YAML 1.1, as in sigs.k8s.io/yaml)', () => {
+  // YAML 1.1 booleans: y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+  test.each([
+    ['yes', true], ['Yes', true], ['YES', true], ['y', true], ['Y', true], ['on', true], ['On', true], ['ON', true], ['true', true],
+    ['no', false], ['No', false], ['n', false], ['N', false], ['off', false], ['OFF', false], ['false', false],
+    ['yEs', 'yEs'], ['oN', 'oN'],
+  ])('the plain scalar %s is %j', (text, expected) => {
+    expect(read(`a: ${text}\n`).a).toBe(expected);
+  });
+
+  // integers as Go's strconv.ParseInt(s, 0, 64) reads them once underscores are removed; then floats
+  test.each([
+    ['010', 8], ['0o17', 15], ['0O17', 15], ['0x1F', 31], ['0x_1F', 31], ['0b101', 5], ['-0b11', -3], ['1_000', 1000], ['1__0', 10], ['1_', 1], ['+1', 1],
+    ['08', 8], ['09.5', 9.5], ['1e3', 1000], ['0.1e3', 100], ['1.', 1], ['.5', 0.5], ['+.5', 0.5], ['-.5e-3', -0.0005], ['-0.0', 0], ['-0', 0],
+    ['0b', '0b'], ['0o', '0o'], ['._5', '._5'], ['1e400', '1e400'], ['-0x8000000000000001', '-0x8000000000000001'], ['0x8000000000000000', 2 ** 63],
+    ['1:20', '1:20'], ['190:20:30', '190:20:30'], ['2001-12-14', '2001-12-14'], ['2001-12-14T21:59:43.10-05:00', '2001-12-14T21:59:43.10-05:00'],
+    ['~', null], ['null', null], ['Null', null], ['', null],
+  ])('the plain scalar %s is %j', (text, expected) => {
+    expect(read(`a: ${text}\n`).a).toBe(expected);
+  });
+
+  test('quoted scalars are strings', () => {
+    expect(read('a: "yes"\nb: \'010\'\nc: "1_000"\n')).toEqual({ a: 'yes', b: '010', c: '1_000' });
+  });
+
+  test('keys become the strings Go makes of them', () => {
+    expect(read('yes: 1\nn: 2\n010: 3\n1.5: 4\n1234567.0: 5\n1000000.0: 6\n0x10: 7\n9007199254740993: 8\n!!float 1: 9\n2001-12-14: 10\n')).toEqual({
+      'true': 1, 'false': 2, '8': 3, '1.5': 4, '1.234567e+06': 5, '1e+06': 6, '16': 7, '9007199254740993': 8, '1': 9, '2001-12-14': 10,
+    });
+  });
+
+  test('merge keys merge, in the order Go applies them (a later merge overrides earlier keys, earlier mappings of a list win)', () => {
+    const data = read('base: &b {x: 1, p: 2}\nm:\n  x: 0\n  <<: *b\n  z: 3\nm2:\n  <<: [*b, {x: 5, w: 6}]\nq:\n  "<<": quoted\n');
+    expect(data.m).toEqual({ x: 1, p: 2, z: 3 });
+    expect(data.m2).toEqual({ x: 1, p: 2, w: 6 });
+    expect(data.q).toEqual({ '<<': 'quoted' });
+  });
+
+  test('tags: what Helm keeps', () => {
+    const data = read('t: !!timestamp 2001-12-14\ns: !!set {x, z}\no: !!omap [{p: 1}, {q: 2}]\nb: !!binary aGVsbG8=\nbb: !!binary |\n  aGVs\n  bG8=\nf: !!float 1\ni: !!int "10"\nstr: !!str 10\nu: !foo bar\n');
+    expect(data).toEqual({ t: '2001-12-14', s: { x: null, z: null }, o: [{ p: 1 }, { q: 2 }], b: 'hello', bb: 'hello', f: 1, i: 10, str: '10', u: 'bar' });
+  });
+
+  test.each([
+    ['a: !!float abc\n', 1, 'cannot read !!str `abc` as a !!float'],
+    ['a: !!timestamp x\n', 1, 'cannot read !!str `x` as a !!timestamp'],
+    ['a: !!binary /w==\n', 1, 'this !!binary value is not UTF-8 text'],
+    ['a: !!binary "%%"\n', 1, '!!binary value contains invalid base64 data'],
+    ['x: 1\n~: x\n', 2, 'a null key'],
+    ['a: .inf\n', 1, '.inf is not a finite number'],
+    ['b:\n  a: .NaN\n', 2, '.NaN is not a finite number'],
+    ['a: "\\ud83d\\ude00"\n', 1, 'a \\u escape of half a UTF-16 surrogate pair'],
+    ['a: &x [*x]\n', 1, 'the anchor &x contains an alias of itself'],
+    ['[1, 2]: x\n', 1, 'a mapping or list used as a key'],
+    ['18446744073709551615: x\n', 1, 'beyond 64-bit integers'],
+    ['a: 1\n---\nb: 2\n', 2, 'more than one YAML document'],
+  ])('refused as Helm refuses it: %j', (text, line, message) => {
+    const p = problem(text);
+    expect(p.line).toBe(line);
+    expect(p.message).toContain(message);
+  });
+
+  test('__proto__ is an ordinary key', () => {
+    const data = read('a:\n  __proto__:\n    x: 1\n  b: 2\n');
+    expect(Object.keys(data.a)).toEqual(['__proto__', 'b']);
+    expect(Object.getOwnPropertyDescriptor(data.a, '__proto__')?.value).toEqual({ x: 1 });
+    expect(Object.getPrototypeOf(data.a)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(JSON.parse('{"a":{"__proto__":{"x":1},"b":2}}'));
+  });
+});
+
+describe('limits: linear time, a clear message', () => {
+  test('duplicate keys are refused, also when Helm reads two spellings as one key', () => {
+    expect(problem('a: 1\nb: 2\na: 3\n')).toEqual({ line: 3, message: 'not valid YAML: the key "a" appears twice in one mapping' });
+    expect(problem('yes: 1\ntrue: 2\n')).toEqual({ line: 2, message: 'not valid YAML: the key "true" appears twice in one mapping' });
+    expect(problem('on: 1\ny: 2\n')).toEqual({ line: 2, message: 'not valid YAML: the key "true" appears twice in one mapping (here written "y", which Helm reads as "true")' });
+  });
+
+  test('40,000 keys in one mapping, with a duplicate at the end, are read in linear time', () => {
+    const keys = (n: number) => 'm:\n' + Array.from({ length: n }, (_, i) => `  key${i}: v${i}\n`).join('');
+    // the YAML library's own duplicate check took about a minute for this on the CI machine
+    const started = Date.now();
+    expect(Object.keys(read(keys(40_000)).m)).toHaveLength(40_000);
+    expect(problem(keys(40_000) + '  key0: again\n').line).toBe(40_002);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test(`nesting deeper than ${MAX_DEPTH} levels is refused with the limit, not a stack overflow`, () => {
+    const nested = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:\n`).join('') + `${' '.repeat(depth)}v\n`;
+    let node = read(nested(MAX_DEPTH));
+    for (let i = 0; i < MAX_DEPTH; i++) node = node.k;
+    expect(node).toBe('v');
+    expect(problem(nested(1000))).toEqual({ line: MAX_DEPTH + 1, message: `mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` });
+    expect(problem('a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n').message).toContain(`nested more than ${MAX_DEPTH} levels deep`);
+  });
+
+  test('a values file with 150 aliases is read; a billion laughs is refused with its line', () => {
+    const ordinary = 'defaults: &d\n  resources: {limits: {cpu: 1, memory: 1Gi}}\n  replicas: 2\n' + Array.from({ length: 150 }, (_, i) => `svc${i}:\n  <<: *d\n  name: s${i}\n  again: *d\n`).join('');
+    const data = read(ordinary);
+    expect(data.svc149).toEqual({ resources: { limits: { cpu: 1, memory: '1Gi' } }, replicas: 2, name: 's149', again: data.defaults });
+    let laughs = 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i < 9; i++) {
+      const [name, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+      laughs += `${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+    }
+    const p = problem(laughs);
+    expect(p.line).toBe(6);
+    expect(p.message).toMatch(/^the aliases of this file expand it to more than 100000 values \(here \*e; .* "billion laughs" attack\)/);
+  });
+});

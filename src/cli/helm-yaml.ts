@@ -17,6 +17,7 @@
  * refused here too, with the line.
  */
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { setOwn } from '../values/merge';
 
 function yaml(): typeof import('yaml') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,15 +45,6 @@ export interface HelmYaml {
 }
 
 const TAG = 'tag:yaml.org,2002:';
-
-/** Set `key` on `obj` as an own, enumerable property (`__proto__` included). */
-export function setOwn(obj: { [key: string]: any }, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    obj[key] = value;
-  }
-}
 
 /**
  * Parse one YAML document and read it as Helm does.

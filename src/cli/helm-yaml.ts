@@ -381,7 +381,7 @@ class Reader {
     if (v === null || typeof v !== 'object') return v;
     const n = 'int' in v ? Number(v.int) : v.float;
     if (!Number.isFinite(n)) throw new YamlProblem(line, `${node.value} is not a finite number: Helm cannot read it (JSON holds no infinity or NaN); quote it for a string`);
-    return n === 0 ? 0 : n; // Go writes -0 as 0
+    return n;
   }
 
   private hasSurrogateEscape(node: any): boolean {

@@ -128,7 +128,8 @@ function inline(v: unknown, path: string): string {
       return v ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(v)) throw new Error(`value at ${path || 'the top'} is ${v}: Helm values cannot hold it`);
-      return String(v);
+      // String(-0) is "0"; Go's reader reads -0.0 as the float -0
+      return Object.is(v, -0) ? '-0.0' : String(v);
     case 'object':
       if (Array.isArray(v) && v.length === 0) return '[]';
       if (!Array.isArray(v) && Object.keys(v as object).length === 0) return '{}';

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
-import { HelmYaml, YamlProblem, keyString, readHelmYaml } from './helm-yaml';
+import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from './helm-yaml';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
@@ -125,7 +125,7 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     throw new ConfigError([`${file}:${line}: the file is not valid UTF-8 (byte ${at}): expected a YAML or JSON file in UTF-8`]);
   }
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    throw new ConfigError([`${file}: the file is empty: expected ${expected}`]);
+    throw new ConfigError([`${file}:1: the file is empty: expected ${expected}`]);
   }
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);
@@ -136,13 +136,17 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     try {
       data = JSON.parse(text);
     } catch (e) {
-      const at = /position (\d+)/.exec((e as Error).message);
-      const line = at ? text.slice(0, Number(at[1])).split('\n').length : 1;
-      throw new ConfigError([`${file}:${line}: not valid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`]);
+      const message = (e as Error).message;
+      const at = /position (\d+)/.exec(message);
+      // "Unexpected token 'x', "<the text>" is not valid JSON" names no position and quotes the file: find the character
+      const offset = at ? Number(at[1]) : firstJsonError(text);
+      const line = text.slice(0, offset).split('\n').length;
+      const what = at || /^Unexpected end/.test(message) ? message.replace(/ (?:in JSON )?at position \d+.*$/s, '') : `unexpected character ${quote(text[offset] ?? '')}`;
+      throw new ConfigError([`${file}:${line}: not valid JSON: ${what}`]);
     }
     const duplicate = firstDuplicateJsonKey(text);
     if (duplicate) {
-      throw new ConfigError([`${file}:${duplicate.line}: not valid JSON: the key ${quote(duplicate.key)} appears twice in one object`]);
+      throw new ConfigError([`${file}:${duplicate.line}: ${duplicate.problem}`]);
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
@@ -164,13 +168,22 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
   return new LoadedConfig(file, text, data as { [key: string]: any }, { document, lines });
 }
 
-/** The first key that occurs twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
-function firstDuplicateJsonKey(text: string): { key: string; line: number } | undefined {
+/**
+ * The first key that occurs twice in one object of a valid JSON text
+ * (JSON.parse keeps the last silently), or the first place nested deeper than
+ * the limit of the YAML reader.
+ */
+function firstDuplicateJsonKey(text: string): { problem: string; line: number } | undefined {
   const stack: Array<Set<string> | undefined> = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n') {line++;} else if (c === '{') {stack.push(new Set());} else if (c === '[') {stack.push(undefined);} else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
+    if (c === '\n') {line++;} else if (c === '{' || c === '[') {
+      stack.push(c === '{' ? new Set() : undefined);
+      if (stack.length > MAX_DEPTH) {
+        return { line, problem: `objects and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` };
+      }
+    } else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const keys = stack[stack.length - 1];
@@ -178,13 +191,75 @@ function firstDuplicateJsonKey(text: string): { key: string; line: number } | un
       while (k < text.length && /\s/.test(text[k])) k++;
       if (keys && text[k] === ':') {
         const key = JSON.parse(text.slice(i, j + 1));
-        if (keys.has(key)) return { key, line };
+        if (keys.has(key)) return { line, problem: `not valid JSON: the key ${quote(key)} appears twice in one object` };
         keys.add(key);
       }
       i = j;
     }
   }
   return undefined;
+}
+
+/** The offset of the first character where a text stops being JSON (for a JSON.parse error that names no position). */
+function firstJsonError(text: string): number {
+  const ws = /[ \t\n\r]*/y;
+  const value = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null/y;
+  const stack: string[] = [];
+  let i = 0;
+  const skip = () => {
+    ws.lastIndex = i;
+    ws.exec(text);
+    i = ws.lastIndex;
+  };
+  // expecting: a value, a key (after "{" or ","), ":" or "," / a closing bracket
+  let want: 'value' | 'key' | 'after' = 'value';
+  let opened = false; // just after "{" or "[": the closing bracket may follow
+  for (;;) {
+    skip();
+    if (i >= text.length) return i;
+    const c = text[i];
+    const justOpened = opened;
+    opened = false;
+    if (want === 'value' || want === 'key') {
+      if (justOpened && ((c === '}' && want === 'key') || (c === ']' && want === 'value'))) {
+        stack.pop();
+        i++;
+        want = 'after';
+        continue;
+      }
+      if (want === 'value' && (c === '{' || c === '[')) {
+        stack.push(c);
+        i++;
+        want = c === '{' ? 'key' : 'value';
+        opened = true;
+        continue;
+      }
+      value.lastIndex = i;
+      const m = value.exec(text);
+      if (!m || (want === 'key' && c !== '"')) return i;
+      i = value.lastIndex;
+      if (want === 'key') {
+        skip();
+        if (text[i] !== ':') return i;
+        i++;
+        want = 'value';
+      } else {
+        want = 'after';
+      }
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) return i; // text after the value
+    if (c === ',') {
+      i++;
+      want = top === '{' ? 'key' : 'value';
+    } else if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
+      stack.pop();
+      i++;
+    } else {
+      return i;
+    }
+  }
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

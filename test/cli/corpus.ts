@@ -18,8 +18,8 @@ export interface BadConfig {
 const GUIDE = 'defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\n  - blue.example.net\n';
 
 export const BAD_CONFIGS: BadConfig[] = [
-  { name: 'empty file', content: '', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
-  { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
+  { name: 'empty file', content: '', expected: ['{file}:1: the file is empty: expected a mapping with at least defaultDomain'] },
+  { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}:1: the file is empty: expected a mapping with at least defaultDomain'] },
   {
     name: 'non-UTF-8 bytes',
     content: Buffer.concat([Buffer.from('defaultDomain: green.example.org\nadditionalDomains:\n  - r'), Buffer.from([0xe9]), Buffer.from('d.example.com\n')]),

@@ -1,4 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig, toProps } from '../../src/cli/config';
 import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/cli/helm-yaml';
+import { main } from '../../src/cli/main';
+import { captureWarnings, tempDir } from '../util';
 
 const read = (text: string) => readHelmYaml(text).data as any;
 const problem = (text: string): { line: number; message: string } => {
@@ -119,5 +124,47 @@ describe('limits: linear time, a clear message', () => {
     const p = problem(laughs);
     expect(p.line).toBe(6);
     expect(p.message).toMatch(/^the aliases of this file expand it to more than 100000 values \(here \*e; .* "billion laughs" attack\)/);
+  });
+});
+
+describe('the limits hold through the command line', () => {
+  const dir = tempDir('helm-yaml-cli-');
+  const validate = (name: string, text: string, command = 'validate', format = 'helmchart') => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    let err = '';
+    const args = command === 'synth' ? ['synth', '--config', file, '--out', path.join(dir, `out-${format}`), '--quiet'] : ['validate', '--config', file, '--quiet'];
+    const warned = captureWarnings();
+    try {
+      return { code: main(args, () => undefined, (s) => (err += s)), err };
+    } finally {
+      warned.restore();
+    }
+  };
+  const config = (format: string) =>
+    `defaultDomain: green.example.org\nformat:\n  type: ${format}\n${format === 'argocd' ? '  secretValuesRepository:\n    repoURL: https://git.example.org/secrets.git\n' : ''}`;
+
+  test.each(['helmchart', 'flux', 'argocd', 'values'])(`values nested to the limit (${MAX_DEPTH} levels in the file) are written in format %s`, (format) => {
+    const depth = MAX_DEPTH - 1; // the file's own mapping is the first level
+    const nested = Array.from({ length: depth }, (_, i) => `${' '.repeat(i + 2)}k:\n`).join('') + `${' '.repeat(depth + 2)}v\n`;
+    expect(validate(`deep-${format}.yaml`, `${config(format)}webappValues:\n${nested}`, 'synth', format)).toEqual({ code: 0, err: '' });
+  });
+
+  test('YAML and JSON nested beyond the limit are refused with the place and the limit', () => {
+    const deep = 'defaultDomain: green.example.org\nwebappValues: ' + '['.repeat(1000) + ']'.repeat(1000) + '\n';
+    expect(validate('deep.yaml', deep).err).toBe(
+      `cdk8s-wire-multi-ingress: invalid input, nothing was written:\n  ${dir}/deep.yaml:2: mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)\n`,
+    );
+    const json = '{\n  "defaultDomain": "green.example.org",\n  "webappValues": {"a":\n' + '['.repeat(1000) + ']'.repeat(1000) + '}\n}\n';
+    expect(validate('deep.json', json).err).toBe(
+      `cdk8s-wire-multi-ingress: invalid input, nothing was written:\n  ${dir}/deep.json:4: objects and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)\n`,
+    );
+  });
+
+  test('inline values in the configuration are read as Helm reads them', () => {
+    const file = path.join(dir, 'inline.yaml');
+    fs.writeFileSync(file, 'defaultDomain: green.example.org\nwebappValues:\n  enabled: yes\n  replicas: 010\n  base: &b {x: 1}\n  merged: {<<: *b, z: 2}\n');
+    const props = toProps(loadConfig(file));
+    expect(props.webappValues).toEqual({ enabled: true, replicas: 8, base: { x: 1 }, merged: { x: 1, z: 2 } });
   });
 });

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describeWithTools, run } from './tools';
 import { Chart } from 'cdk8s';
 import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
-import { readHelmYaml } from '../../src/cli/helm-yaml';
+import { readHelmYaml } from '../../src/values/helm-yaml';
 import { main } from '../../src/cli/main';
 import { captureWarnings, GUIDE, tempDir } from '../util';
 

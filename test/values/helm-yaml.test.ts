@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { HelmValues } from '../../src';
 import { loadConfig, toProps } from '../../src/cli/config';
-import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/cli/helm-yaml';
+import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/values/helm-yaml';
 import { main } from '../../src/cli/main';
 import { captureWarnings, tempDir } from '../util';
 
@@ -95,13 +96,17 @@ describe('limits: linear time, a clear message', () => {
   });
 
   test('40,000 keys in one mapping, with a duplicate at the end, are read in linear time', () => {
-    const keys = (n: number) => 'm:\n' + Array.from({ length: n }, (_, i) => `  key${i}: v${i}\n`).join('');
-    // the YAML library's own duplicate check took about a minute for this on the CI machine
+    const dir = tempDir('helm-yaml-keys-');
+    const config = (n: number, extra = '') => 'defaultDomain: green.example.org\nwebappValues:\n  m:\n' + Array.from({ length: n }, (_, i) => `    key${i}: v${i}\n`).join('') + extra;
+    const file = path.join(dir, 'many.yaml');
+    // the YAML library's own duplicate check took about a minute for this on a CI machine (quadratic)
     const started = Date.now();
-    expect(Object.keys(read(keys(40_000)).m)).toHaveLength(40_000);
-    expect(problem(keys(40_000) + '  key0: again\n').line).toBe(40_002);
+    fs.writeFileSync(file, config(40_000));
+    expect(Object.keys(loadConfig(file).data.webappValues.m)).toHaveLength(40_000);
+    fs.writeFileSync(file, config(40_000, '    key0: again\n'));
+    expect(() => loadConfig(file)).toThrow(`${file}:40004: not valid YAML: the key "key0" appears twice in one mapping`);
     expect(Date.now() - started).toBeLessThan(15_000);
-  });
+  }, 60_000);
 
   test(`nesting deeper than ${MAX_DEPTH} levels is refused with the limit, not a stack overflow`, () => {
     const nested = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}k:\n`).join('') + `${' '.repeat(depth)}v\n`;
@@ -166,5 +171,17 @@ describe('the limits hold through the command line', () => {
     fs.writeFileSync(file, 'defaultDomain: green.example.org\nwebappValues:\n  enabled: yes\n  replicas: 010\n  base: &b {x: 1}\n  merged: {<<: *b, z: 2}\n');
     const props = toProps(loadConfig(file));
     expect(props.webappValues).toEqual({ enabled: true, replicas: 8, base: { x: 1 }, merged: { x: 1, z: 2 } });
+  });
+});
+
+describe('HelmValues: the same reader for API users', () => {
+  test('reads values files as Helm does, and names the file and line of a problem', () => {
+    const dir = tempDir('helm-values-');
+    const file = path.join(dir, 'values.yaml');
+    fs.writeFileSync(file, '\ufeffreplicaCount: 010\nenabled: on\nlist: [y, n]\n');
+    expect(HelmValues.fromFile(file)).toEqual({ replicaCount: 8, enabled: true, list: [true, false] });
+    expect(HelmValues.parse('')).toEqual({});
+    expect(() => HelmValues.parse('a: 1\na: 2\n', 'mine.yaml')).toThrow('mine.yaml:2: not valid YAML: the key "a" appears twice in one mapping');
+    expect(() => HelmValues.parse('- a\n')).toThrow('values:1: holds a list: expected Helm values (a mapping)');
   });
 });

@@ -17,7 +17,7 @@
  * refused here too, with the line.
  */
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { setOwn } from '../values/merge';
+import { setOwn } from './merge';
 
 function yaml(): typeof import('yaml') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

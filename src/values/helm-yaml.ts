@@ -266,9 +266,10 @@ function goResolve(input: string, tag: string, line: number): Resolved {
 /** A scalar node's value as Go reads it (before the conversion to JSON). */
 function resolveScalar(node: { value: unknown; tag?: string; type?: string; source?: string }, line: number): Resolved {
   const text = String(node.value ?? '');
-  const tag = node.tag === '!' ? '' : node.tag ?? '';
-  if (tag === '' && node.type !== 'PLAIN') return text; // quoted and block scalars are strings
-  return goResolve(text, tag === '' ? '' : tag, line);
+  const tag = node.tag ?? '';
+  // quoted and block scalars are strings, and so is anything under the non-specific tag "!"
+  if ((tag === '' && node.type !== 'PLAIN') || tag === '!') return text;
+  return goResolve(text, tag, line);
 }
 
 class Reader {
@@ -306,6 +307,9 @@ class Reader {
   private checkAliases(root: YamlNode): void {
     const Y = yaml();
     let own = 0;
+    // the depth of each node's value once aliases are expanded (an alias deep inside repeats a deep value)
+    const depths = new Map<YamlNode, number>();
+    const depthAt = (node: unknown): number => (Y.isAlias(node) ? depthAt(this.target(node)) : Y.isNode(node) ? depths.get(node) ?? 0 : 0);
     const size = (node: unknown): number => {
       if (Y.isAlias(node)) {
         const target = this.target(node);
@@ -317,11 +321,18 @@ class Reader {
       if (known !== undefined) return known;
       this.open.add(node);
       let n = 1;
+      let depth = 0;
       if (Y.isMap(node) || Y.isSeq(node)) {
         for (const item of node.items as any[]) {
           n += Y.isPair(item) ? size(item.key) + size(item.value) : size(item);
+          depth = Math.max(depth, Y.isPair(item) ? depthAt(item.value) : depthAt(item));
+        }
+        depth++;
+        if (depth > MAX_DEPTH) {
+          throw new YamlProblem(this.line(node), `with its aliases expanded, mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)`);
         }
       }
+      depths.set(node, depth);
       this.open.delete(node);
       this.sizes.set(node, n);
       own++;

@@ -86,7 +86,7 @@ const OPERATOR_FILES: { [name: string]: string } = {
     'probeEnabled: yes', 'probeDisabled: off', 'probeShort: y', 'probeShortNo: n', 'probeOn: On', 'probeOctal: 010', 'probeOctal2: 0o17',
     'probeHex: 0x_1F', 'probeUnder: 1_000', 'probeBinary: 0b101', 'probeNegBinary: -0b11', 'probeSexagesimal: 1:20', 'probeFloat: 1.5e3',
     'probeDotFloat: .5', 'probeTooBig: 1e400', 'probeBig: 9007199254740993', 'probeHuge: 99999999999999999999', 'probeLeadingZero: 08',
-    'probeDate: 2001-12-14', 'probeDateTime: 2001-12-14T21:59:43.10-05:00', 'probeTilde: ~', 'probeEmpty:', 'probeQuoted: "yes"', 'probeMinusZero: -0.0',
+    'probeDate: 2001-12-14', 'probeDateTime: 2001-12-14T21:59:43.10-05:00', 'probeTilde: ~', 'probeEmpty:', 'probeQuoted: "yes"', 'probeMinusZero: -0.0', 'probeBang: ! 10', 'probeBangYes: ! yes',
     'yes: a key that is true', 'off: a key that is false', '010: a key that is eight', '1.5: a float key', '1234567.0: a float32 key', '0x10: a hex key',
     'probeTagged:', '  ts: !!timestamp 2001-12-14', '  set: !!set {alpha, beta}', '  omap: !!omap [{p: 1}, {q: 2}]', '  pairs: !!pairs [{p: 1}]',
     '  binary: !!binary aGVsbG8gd29ybGQ=', '  float: !!float 1', '  int: !!int "10"', '  str: !!str 010', '  bool: !!bool "on"', '  local: !foo bar', '  seq: !!seq [1, 2]', '',

@@ -185,3 +185,16 @@ describe('HelmValues: the same reader for API users', () => {
     expect(() => HelmValues.parse('- a\n')).toThrow('values:1: holds a list: expected Helm values (a mapping)');
   });
 });
+
+describe('more of what Go does', () => {
+  test('the non-specific tag "!" makes a string', () => {
+    expect(read('a: ! 10\nb: ! yes\n')).toEqual({ a: '10', b: 'yes' });
+  });
+
+  test('aliases cannot nest values beyond the limit', () => {
+    const half = Math.ceil(MAX_DEPTH / 2) + 1;
+    const nest = (depth: number, leaf: string) => '['.repeat(depth) + leaf + ']'.repeat(depth);
+    const p = problem(`a: &a ${nest(half, '1')}\nb: ${nest(half, '*a')}\n`);
+    expect(p).toEqual({ line: 2, message: `with its aliases expanded, mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` });
+  });
+});

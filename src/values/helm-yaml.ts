@@ -316,21 +316,23 @@ class Reader {
         if (this.open.has(target)) throw new YamlProblem(this.line(node), `the anchor &${node.source} contains an alias of itself (*${node.source}): Helm refuses it too`);
         return size(target);
       }
-      if (!Y.isNode(node)) return 1;
+      if (!Y.isCollection(node)) {
+        own++;
+        return 1; // a scalar (or nothing): no alias inside, no depth
+      }
       const known = this.sizes.get(node);
       if (known !== undefined) return known;
       this.open.add(node);
       let n = 1;
       let depth = 0;
-      if (Y.isMap(node) || Y.isSeq(node)) {
-        for (const item of node.items as any[]) {
-          n += Y.isPair(item) ? size(item.key) + size(item.value) : size(item);
-          depth = Math.max(depth, Y.isPair(item) ? depthAt(item.value) : depthAt(item));
-        }
-        depth++;
-        if (depth > MAX_DEPTH) {
-          throw new YamlProblem(this.line(node), `with its aliases expanded, mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)`);
-        }
+      for (const item of node.items as any[]) {
+        n += Y.isPair(item) ? size(item.key) + size(item.value) : size(item);
+        const child = Y.isPair(item) ? item.value : item;
+        if (Y.isCollection(child) || Y.isAlias(child)) depth = Math.max(depth, depthAt(child));
+      }
+      depth++;
+      if (depth > MAX_DEPTH) {
+        throw new YamlProblem(this.line(node), `with its aliases expanded, mappings and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)`);
       }
       depths.set(node, depth);
       this.open.delete(node);

@@ -11,10 +11,10 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
-import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
+import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 
 /**
  * The YAML library, loaded when first needed: a JSON config is read with

@@ -51,6 +51,9 @@ export function toYaml(value: { [key: string]: any }): string {
   return lines.join('\n') + '\n';
 }
 
+/** Characters with a short escape in a double-quoted scalar. */
+const ESCAPES: { [code: number]: string } = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x09: '\\t', 0x0d: '\\r' };
+
 /**
  * The longest key written in the implicit form `key: value`: Go's YAML reader
  * (Helm, kubectl) finds no `:` after a longer one, so a longer key is written
@@ -72,13 +75,12 @@ export function yamlString(s: string, path?: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
-    else if (c >= 0xd800 && c <= 0xdfff) {
+    const escaped = ESCAPES[c];
+    if (escaped !== undefined) {
+      out += escaped;
+    } else if (c >= 0x20 && c <= 0x7e) {
+      out += s[i];
+    } else if (c >= 0xd800 && c <= 0xdfff) {
       const low = s.charCodeAt(i + 1);
       if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {
         throw new Error(
@@ -87,7 +89,9 @@ export function yamlString(s: string, path?: string): string {
       }
       out += '\\U' + s.codePointAt(i)!.toString(16).padStart(8, '0');
       i++;
-    } else out += '\\u' + c.toString(16).padStart(4, '0');
+    } else {
+      out += '\\u' + c.toString(16).padStart(4, '0');
+    }
   }
   return out + '"';
 }

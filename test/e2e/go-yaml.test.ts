@@ -5,12 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { describeWithTools, run } from './tools';
-import { Chart } from 'cdk8s';
 import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
-import { readHelmYaml } from '../../src/values/helm-yaml';
 import { main } from '../../src/cli/main';
+import { readHelmYaml } from '../../src/values/helm-yaml';
 import { captureWarnings, GUIDE, tempDir } from '../util';
 
 const SECRETS_REPO = 'https://git.example.org/ops/wire-secrets.git';
@@ -100,8 +100,8 @@ const OPERATOR_FILES: { [name: string]: string } = {
     ...Array.from({ length: 150 }, (_, i) => `probeService${i}: {<<: *defaults, name: s${i}}`), '',
   ].join('\n'),
   'unicode-and-long-keys.yaml': [
-    'probeEmoji: "😀 and \\U0001F600"', 'probeContact: "Zoë 👩‍💻"', 'probeKey😀: x', `probeLong:`, `  ? ${'k'.repeat(1030)}`, '  : 1',
-    `probeUmlauts:`, `  "${'ü'.repeat(171)}": x`, '__proto__: {kept: true}', 'probeProto: {__proto__: [1], constructor: c}',
+    'probeEmoji: "😀 and \\U0001F600"', 'probeContact: "Zoë 👩‍💻"', 'probeKey😀: x', 'probeLong:', `  ? ${'k'.repeat(1030)}`, '  : 1',
+    'probeUmlauts:', `  "${'ü'.repeat(171)}": x`, '__proto__: {kept: true}', 'probeProto: {__proto__: [1], constructor: c}',
     'probeControl: "\\x01\\t\\u0085\\u2028"', 'probeMultiline: |', '  line 😀', '  two', '',
   ].join('\n'),
 };
@@ -130,7 +130,8 @@ describeWithTools(['helm', 'kubectl'], "Go's readers (helm, kubectl) read what t
       }
       const emitted = await emittedValues(tools, chart, outdir, format, 'wire-server');
       // every key of the operator's file means the same to helm in the emitted values
-      expect({ format, values: asJson(Object.fromEntries(Object.keys(original).map((k) => [k, emitted[k]]))) }).toEqual({ format, values: asJson(original) });
+      const read = Object.fromEntries(Object.keys(original).map((k) => [k, emitted[k]]));
+      expect({ format, values: asJson(read) }).toEqual({ format, values: asJson(original) });
     }
   }, 120_000);
 
@@ -138,7 +139,8 @@ describeWithTools(['helm', 'kubectl'], "Go's readers (helm, kubectl) read what t
     for (const [name, text] of Object.entries(OPERATOR_FILES)) {
       const file = path.join(dir, `direct-${name}`);
       fs.writeFileSync(file, text);
-      expect({ name, data: JSON.parse(JSON.stringify(readHelmYaml(text).data)) }).toEqual({ name, data: asJson(await helmReads(tools.helm, chart, file)) });
+      const helm = await helmReads(tools.helm, chart, file);
+      expect({ name, data: asJson(readHelmYaml(text).data) }).toEqual({ name, data: asJson(helm) });
     }
   }, 60_000);
 });
@@ -195,7 +197,8 @@ describeWithTools(['helm', 'kubectl'], "random values through every format, read
             warned.restore();
           }
           const emitted = await emittedValues(tools, chart, outdir, format, 'webapp');
-          expect({ format, values: asJson(Object.fromEntries(Object.keys(base).map((k) => [k, emitted[k]]))) }).toEqual({ format, values: asJson(base) });
+          const read = Object.fromEntries(Object.keys(base).map((k) => [k, emitted[k]]));
+          expect({ format, values: asJson(read) }).toEqual({ format, values: asJson(base) });
         }
       }),
       { numRuns: 8 },

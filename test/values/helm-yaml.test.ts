@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HelmValues } from '../../src';
 import { loadConfig, toProps } from '../../src/cli/config';
-import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/values/helm-yaml';
 import { main } from '../../src/cli/main';
+import { MAX_DEPTH, readHelmYaml, YamlProblem } from '../../src/values/helm-yaml';
 import { captureWarnings, tempDir } from '../util';
 
 const read = (text: string) => readHelmYaml(text).data as any;

@@ -79,7 +79,7 @@ describe('the YAML writer for Helm values', () => {
     const v = { a: { [long]: { b: [1, { [umlauts]: 'x\ny' }] }, [umlauts]: [] } };
     const written = toYaml(v);
     expect(written).toBe(
-      [`a:`, `  ? ${long}`, `  :`, `    b:`, `      - 1`, `      - ? ${yamlString(umlauts)}`, `        : |-`, `          x`, `          y`, `  ? ${yamlString(umlauts)}`, `  : []`, ''].join('\n'),
+      ['a:', `  ? ${long}`, '  :', '    b:', '      - 1', `      - ? ${yamlString(umlauts)}`, '        : |-', '          x', '          y', `  ? ${yamlString(umlauts)}`, '  : []', ''].join('\n'),
     );
     expect(parse(written)).toEqual(v);
     expect(parse(written, { version: '1.1' })).toEqual(v);

@@ -57,7 +57,7 @@ function validate(content: string | Uint8Array, name: string): { code: number; e
 
 /** The checks every run must pass. */
 function expectHandled(r: { code: number; err: string; file: string; ms: number }): void {
-  expect(r.ms).toBeLessThan(10_000); // no hang (one run takes milliseconds)
+  expect(r.ms).toBeLessThan(30_000); // no hang (one run takes milliseconds; the bound leaves room for a loaded machine)
   if (r.code === 0) return;
   const lines = r.err.split('\n').filter((l) => l !== '');
   // invalid input, every problem with its place; never "failed" (an internal error) or a stack trace

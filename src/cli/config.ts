@@ -15,8 +15,8 @@ import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
-import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 import { jsonSyntaxError } from './json-syntax';
+import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 
 /**
  * The YAML library, loaded when first needed: a JSON config is read with

@@ -310,7 +310,7 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
     let text: string | undefined;
     switch (e.keyword) {
       case 'type':
-        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}`;
+        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}${plainWordHint(config, keys, value)}`;
         break;
       case 'required':
         missing.push({ keys, name: (e.params as any).missingProperty });
@@ -362,6 +362,19 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
   }
   out.sort((a, b) => a.line - b.line || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return out.map((o) => o.text);
+}
+
+/**
+ * When a plain word of the file (`no`, `on`, `010`) was read as a boolean,
+ * a number or null, as Helm reads it, and a string was wanted: how to write
+ * the text.
+ */
+function plainWordHint(config: LoadedConfig, keys: Array<string | number>, value: unknown): string {
+  if (typeof value === 'string' || (value !== null && typeof value === 'object')) return '';
+  const node = config.document.getIn(keys, true) as any;
+  if (!yaml().isScalar(node) || node.type !== 'PLAIN' || typeof node.value !== 'string' || node.value === '' || node.value.length > 40) return '';
+  if (String(value) === node.value) return '';
+  return ` (the plain word ${node.value} is ${describe(value)} in YAML 1.1, as Helm reads it: write ${quote(node.value)} for the text)`;
 }
 
 /** The allowed key nearest to a misspelt one (at most a third of its letters differ). */

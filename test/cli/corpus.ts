@@ -45,6 +45,16 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1:39: not valid JSON: a "," before "}": JSON allows no trailing comma'] },
   { name: 'JSON with a trailing comma on a later line', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": ["red.example.com",],\n}\n', expected: ['{file}:3:43: not valid JSON: a "," before "]": JSON allows no trailing comma'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
+  {
+    name: 'a YAML 1.1 word where text is expected',
+    content: GUIDE + 'namespace: no\n',
+    expected: ['{file}:5: namespace: expected a string, got the boolean false (the plain word no is the boolean false in YAML 1.1, as Helm reads it: write "no" for the text)'],
+  },
+  {
+    name: 'an octal number where text is expected',
+    content: GUIDE + 'namespace: 010\n',
+    expected: ['{file}:5: namespace: expected a string, got the number 8 (the plain word 010 is the number 8 in YAML 1.1, as Helm reads it: write "010" for the text)'],
+  },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },
   { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format, entryPoints'] },
   { name: 'additionalDomains is a string', content: 'defaultDomain: green.example.org\nadditionalDomains: red.example.com\n', expected: ['{file}:2: additionalDomains: expected a list, got the string "red.example.com"'] },

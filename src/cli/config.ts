@@ -11,9 +11,10 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { LoadBalancerImplementation } from '../edge/load-balancer-implementation';
 import { EdgeOptions } from '../edge/options';
-import { quote } from '../errors';
+import { excerpt, quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
+import { namespaceProblem } from '../settings';
 import { IssuerKind, IngressTls } from '../tls';
 import { jsonSyntaxError } from './json-syntax';
 import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
@@ -283,7 +284,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${quote(value)}`;
+  if (typeof value === 'string') return `the string ${excerpt(value)}`;
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
 }
 
@@ -463,8 +464,28 @@ function contextOf(data: any, keys: Array<string | number>): string {
   return '';
 }
 
+/** The values files a configuration names (`wireServerValuesFile`, ...), as paths from the current folder. */
+export function valuesFilesOf(config: LoadedConfig): string[] {
+  return ['wireServerValuesFile', 'webappValuesFile', 'ingressServicesValuesFile']
+    .filter((k) => typeof config.data[k] === 'string')
+    .map((k) => path.resolve(path.dirname(config.file), config.data[k]));
+}
+
+/** The folder of a configuration file, symbolic links followed. */
+function configFolder(config: LoadedConfig): string {
+  return fs.realpathSync(path.dirname(path.resolve(config.file)));
+}
+
+/** Whether `file` is `folder` or below it (both real paths). */
+function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** Options the command line sets on top of the file. */
 export interface ConfigOverrides {
+  /** `--allow-outside-files`: read values files outside the configuration's folder. */
+  readonly allowOutsideFiles?: boolean;
   /** `--format` */
   readonly format?: string;
   /** Where in-cluster edge proxies go when the file asks for them (`entryPoints.edgeProxies`). */
@@ -523,10 +544,23 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     if (d[fileKey] === undefined) {
       return d[inline];
     }
+    if (/^~/.test(d[fileKey])) {
+      at([fileKey], `${quote(d[fileKey])} starts with "~", which is not a home folder here: expected a Helm values file relative to ${config.file}`);
+      return undefined;
+    }
     const target = path.resolve(path.dirname(config.file), d[fileKey]);
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(target);
+      const real = fs.realpathSync(target);
+      if (!overrides.allowOutsideFiles && !isInside(real, configFolder(config))) {
+        at(
+          [fileKey],
+          `${quote(d[fileKey])} is outside the folder of ${config.file} (symbolic links followed): expected a Helm values file in that folder ` +
+            'or below it; to read a file elsewhere, run with --allow-outside-files',
+        );
+        return undefined;
+      }
+      bytes = fs.readFileSync(real);
     } catch (e) {
       at([fileKey], `cannot read ${quote(d[fileKey])} (${fileError(e)}): expected a Helm values file, relative to ${config.file}`);
       return undefined;
@@ -541,6 +575,12 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
       throw e;
     }
   };
+
+  const edgeNamespace = d.entryPoints?.edgeProxyNamespace;
+  const edgeNamespaceIssue = edgeNamespace === undefined ? undefined : namespaceProblem('edgeProxyNamespace', edgeNamespace);
+  if (edgeNamespaceIssue !== undefined) {
+    at(['entryPoints', 'edgeProxyNamespace'], `${edgeNamespaceIssue} (the namespace of the in-cluster edge proxies, edge.k8s.yaml)`);
+  }
 
   const formatConfig = { ...(d.format ?? { type: 'helmchart' }) };
   if (overrides.format !== undefined) {

@@ -4,6 +4,7 @@ import { ArtefactFile, manifestFiles } from '../artefacts';
 import { quote } from '../errors';
 import { ReleaseOrder, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
+import { shellWord } from '../quoting';
 import { toYamlRendering } from '../values/yaml';
 
 /** Options of the plain values-files release format. */
@@ -135,18 +136,21 @@ class DeployScript extends ArtefactFile {
       '  *) SECRETS_DIR="$PWD/$SECRETS_DIR" ;;',
       'esac',
       'cd "$(dirname "$0")"',
-      `SECRETS_DIR="\${SECRETS_DIR:-${this.secretsFolder}}"`,
+      // an assignment is not split into words; the default is one quoted word
+      `SECRETS_DIR=\${SECRETS_DIR:-${shellWord(this.secretsFolder)}}`,
       '',
     ];
     if (secretFiles.length > 0) {
-      lines.push('missing=0', 'for f in \\');
-      secretFiles.forEach((f, i) => lines.push(`  ${shellQuote(f)}${i === secretFiles.length - 1 ? '; do' : ' \\'}`));
+      // one call per file (not a loop over a list, which shellcheck flags when it has one entry)
       lines.push(
-        '  if [ ! -s "$SECRETS_DIR/$f" ]; then',
-        '    echo "deploy.sh: missing secret values file $SECRETS_DIR/$f" >&2',
+        'missing=0',
+        'need() {',
+        '  if [ ! -s "$SECRETS_DIR/$1" ]; then',
+        '    echo "deploy.sh: missing secret values file $SECRETS_DIR/$1" >&2',
         '    missing=1',
         '  fi',
-        'done',
+        '}',
+        ...secretFiles.map((f) => `need ${shellWord(f)}`),
         'if [ "$missing" -ne 0 ]; then',
         '  echo "deploy.sh: create the files above first; nothing was installed" >&2',
         '  exit 1',
@@ -156,36 +160,36 @@ class DeployScript extends ArtefactFile {
     }
     const tools = manifests !== undefined && manifests.length > 0 ? ['helm', 'kubectl'] : ['helm'];
     lines.push(
-      'need() {',
+      'need_program() {',
       '  if ! command -v "$1" > /dev/null 2>&1; then',
       '    echo "deploy.sh: $1 is needed and not found in PATH; nothing was installed" >&2',
       '    exit 1',
       '  fi',
       '}',
-      ...tools.map((t) => `need ${t}`),
+      ...tools.map((t) => `need_program ${t}`),
       '',
     );
     for (const { release, valuesFile, secretFiles: files } of ordered) {
       const oci = isOciRepository(release.repository);
       const chart = oci ? ociChartReference(release.repository, release.chart) : release.chart;
       const args = [
-        `helm upgrade --install ${shellQuote(release.releaseName)} ${shellQuote(chart)}`,
-        ...(oci ? [] : [`--repo ${shellQuote(release.repository)}`]),
-        `--version ${shellQuote(release.version)}`,
-        `--namespace ${shellQuote(release.targetNamespace)} --create-namespace`,
-        `--timeout ${shellQuote(this.timeout)} --wait`,
+        `helm upgrade --install ${shellWord(release.releaseName)} ${shellWord(chart)}`,
+        ...(oci ? [] : [`--repo ${shellWord(release.repository)}`]),
+        `--version ${shellWord(release.version)}`,
+        `--namespace ${shellWord(release.targetNamespace)} --create-namespace`,
+        `--timeout ${shellWord(this.timeout)} --wait`,
         // the secret values first and the library's values last (helm: later files win), so the library's
         // values win over a secret values file as in every other format (Flux merges inline values last,
         // Argo CD ranks valuesObject above valueFiles)
-        ...files.map((f) => `--values "$SECRETS_DIR"/${shellQuote(f)}`),
-        `--values ${shellQuote(valuesFile)}`,
+        ...files.map((f) => `--values "$SECRETS_DIR"/${shellWord(f)}`),
+        `--values ${shellWord(valuesFile)}`,
       ];
-      lines.push(`echo "deploy.sh: ${release.releaseName}"`, args.join(' \\\n  '), '');
+      lines.push(`echo ${shellWord(`deploy.sh: ${release.releaseName}`)}`, args.join(' \\\n  '), '');
     }
     // after every release: the load balancer Services front the ingress controller the releases route
     // through, and the edge proxies forward to the backend they make reachable
     for (const file of manifests ?? []) {
-      lines.push(`echo ${shellQuote(`deploy.sh: kubectl apply -f ${file}`)}`, `kubectl apply -f ${shellQuote(file)}`, '');
+      lines.push(`echo ${shellWord(`deploy.sh: kubectl apply -f ${file}`)}`, `kubectl apply -f ${shellWord(file)}`, '');
     }
     if (manifests === undefined) {
       lines.push('echo "deploy.sh: the releases are installed; apply the manifests next to this script with kubectl apply"', '');
@@ -207,9 +211,4 @@ class DeployScript extends ArtefactFile {
     const hasObjects = (chart: Chart) => chart.node.findAll().some((c) => c instanceof ApiObject && Chart.of(c) === chart);
     return files.filter((f) => hasObjects(f.chart)).map((f) => f.file);
   }
-}
-
-/** Quote `s` for a POSIX shell. */
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9._/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

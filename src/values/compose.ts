@@ -77,12 +77,16 @@ export function overriddenByOverlay(plan: Pick<ValuesPlan, 'overlay'>, cleanedBa
   return overriddenKeys(cleanedBase, plan.overlay, (value) => `multi-ingress sets it to ${abbreviate(quote(value))}`);
 }
 
-/** Render edits as warning lines. */
+/**
+ * Render edits as warning lines: the path and the kind of each removed or
+ * replaced value, never the value (it may be a secret); for a replaced one,
+ * the library's value.
+ */
 export function describeEdits(chart: string, edits: readonly ValuesEdit[]): string[] {
-  return edits.map((e) => `${chart} base values: ${e.replaced ? 'replaced' : 'removed'} ${quote(e.path)} (was ${abbreviate(quote(e.previous))}): ${e.reason}`);
+  return edits.map((e) => `${chart} base values: ${e.replaced ? 'replaced' : 'removed'} ${quote(e.path)} (${e.removed}): ${e.reason}`);
 }
 
-/** Longest rendering of a removed value in a warning. */
+/** Longest rendering of the library's value in a warning. */
 const MAX_SHOWN = 120;
 
 function abbreviate(text: string): string {

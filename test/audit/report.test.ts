@@ -267,7 +267,7 @@ describe('every release format', () => {
     // (the Secrets differ only in namespace: each format reads them from its own)
     expect(report.findings.map((f) => [f.id, f.severity])).toEqual(helmChart.findings.map((f) => [f.id, f.severity]));
     const outsideReleases = (r: UnlinkabilityReport) =>
-      r.observations.filter((o) => !/^(HelmChart|HelmRelease|Application|file|TLS values (Secret|file)) /.test(o.artefact));
+      r.observations.filter((o) => !/^(HelmChart|HelmChartConfig|HelmRelease|Application|file|TLS values (Secret|file)) /.test(o.artefact));
     expect(outsideReleases(report)).toEqual(outsideReleases(helmChart));
     // what the format renders from the values is observed as the values, once
     expect(report.observations.filter((o) => /^(HelmRelease|Application|file) /.test(o.artefact) && o.value.includes('nginz-https.'))).toEqual([]);

@@ -32,6 +32,7 @@ const PACKAGES: { [tool: string]: string } = {
   'openssl': 'openssl',
   'curl': 'curl',
   'shellcheck': 'shellcheck',
+  'kubectl': 'kubernetes-client',
   'timeout': 'coreutils',
   'dirname': 'coreutils',
   'bash': 'bash',

@@ -10,7 +10,7 @@ export { DnsOptions, DomainEntryPointOptions, EdgeOptions, EntryPointSettings, H
 export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-backend';
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';
 export { FluxFormatOptions } from './release/flux';
-export { HelmChartFormatOptions } from './release/helm-chart';
+export { HelmChartFailurePolicy, HelmChartFormatOptions } from './release/helm-chart';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';

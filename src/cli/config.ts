@@ -12,6 +12,7 @@ import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
+import { HelmChartFailurePolicy } from '../release/helm-chart';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
 
@@ -460,8 +461,10 @@ function tlsOf(tls: any): IngressTls | undefined {
 function formatOf(f: any): ReleaseFormat {
   const { type, ...options } = f;
   switch (type) {
-    case 'helmchart':
-      return ReleaseFormat.helmChart(options);
+    case 'helmchart': {
+      const { failurePolicy, ...rest } = options;
+      return ReleaseFormat.helmChart({ ...rest, failurePolicy: failurePolicy === undefined ? undefined : HelmChartFailurePolicy.of(failurePolicy) });
+    }
     case 'flux':
       return ReleaseFormat.flux(options);
     case 'argocd':

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { BAD_CONFIGS } from './corpus';
 import { DomainIngress, IngressTls, MultiIngressBackend, ReleaseFormat, WireApp, WireDomain } from '../../src';
 import { EXAMPLE_CONFIG } from '../../src/cli/example';
@@ -180,6 +181,19 @@ describe('synth, validate and init', () => {
     expect(run('synth', '--config', config, '--out', b, '--format=values', '--quiet').code).toBe(0);
     expect(Object.keys(tree(a))).toContain('deploy.sh');
     expect(tree(a)).toEqual(tree(b));
+  });
+
+  test('format options that are not plain values are read from their names (HelmChart failurePolicy)', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: helmchart, failurePolicy: retry, backOffLimit: 5 }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmChart').map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual([
+      ['retry', 5],
+      ['retry', 5],
+      ['retry', 5],
+    ]);
   });
 
   test('the synth replaces its earlier output as a whole', () => {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
+import { DomainIngress, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -181,6 +181,25 @@ describe('secret material', () => {
       'nginx-ingress-services-red-tls',
       'nginx-ingress-services-blue-tls',
     ]);
+  });
+});
+
+describe('HelmChart (k3s / RKE2)', () => {
+  test('a failed upgrade is left for the operator: failurePolicy abort and a few Job retries, unless the operator chooses', () => {
+    const charts = synth(GUIDE).objects.filter((o) => o.kind === 'HelmChart');
+    expect(charts).toHaveLength(5);
+    for (const chart of charts) {
+      // the helm-controller's default, reinstall, would uninstall wire-server on every failed upgrade
+      expect({ name: chart.metadata.name, failurePolicy: chart.spec.failurePolicy, backOffLimit: chart.spec.backOffLimit }).toEqual({
+        name: chart.metadata.name,
+        failurePolicy: 'abort',
+        backOffLimit: 3,
+      });
+    }
+    const chosen = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ failurePolicy: HelmChartFailurePolicy.retry(), backOffLimit: 0 }) });
+    expect(chosen.objects.map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual(charts.map(() => ['retry', 0]));
+    expect(HelmChartFailurePolicy.reinstall().value).toBe('reinstall');
+    expect(validateObjects(chosen.objects)).toEqual([]);
   });
 });
 
@@ -370,6 +389,9 @@ describe('plain values files', () => {
 
 describe('format options are checked', () => {
   test.each([
+    [() => ReleaseFormat.helmChart({ backOffLimit: 2.5 }), 'HelmChart backOffLimit 2.5 is not valid: expected a whole number from 0 to 1000'],
+    [() => ReleaseFormat.helmChart({ backOffLimit: -1 }), 'HelmChart backOffLimit -1 is not valid: expected a whole number from 0 to 1000'],
+    [() => HelmChartFailurePolicy.of('uninstall'), 'HelmChart failurePolicy "uninstall" is not valid: expected "abort", "reinstall" or "retry"'],
     [() => ReleaseFormat.flux({ namespace: 'Flux' }), 'Flux namespace "Flux" is not valid: expected a Kubernetes namespace name (lower-case DNS label)'],
     [() => ReleaseFormat.flux({ interval: 'often' }), 'Flux interval "often" is not valid: expected a duration such as "15m0s" or "1h"'],
     [() => ReleaseFormat.flux({ retries: -1 }), 'Flux retries -1 is not valid: expected a whole number from 0 to 100'],

@@ -16,7 +16,7 @@ import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/re
 import { isManaged, reportAtSynth } from './report';
 import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
-import { DomainEntry, domainEntry } from './topology';
+import { DomainEntry, MAX_RELEASE_NAME, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { getPath } from './values/merge';
 import { certificateName, ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
@@ -98,10 +98,12 @@ export interface DomainIngressProps extends IngressReleaseOptions {
   /**
    * Short name of an additional domain's ingress, e.g. `red`: the chart names
    * the Ingress `nginx-ingress-<name>` and the release is
-   * `nginx-ingress-services-<name>`. At most 30 characters.
+   * `nginx-ingress-services-<name>`. At most 27 characters (release names
+   * are at most 50: the k3s / RKE2 helm-controller names its Job
+   * `helm-install-<release>`, a label value of at most 63).
    *
    * @default - the domain with dots as hyphens, shortened with a hash when
-   * longer than 30 characters
+   * longer than 27 characters
    */
   readonly ingressName?: string;
 
@@ -190,7 +192,7 @@ export class DomainIngress extends Construct {
 
     const format = props.releaseFormat ?? ReleaseFormat.helmChart();
     const dependsOn = props.releaseDependsOn;
-    if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string' && isDnsLabel(d) && d.length <= 53))) {
+    if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string' && isDnsLabel(d) && d.length <= MAX_RELEASE_NAME))) {
       throw new Error(`releaseDependsOn ${quote(dependsOn)} is not valid: expected a list of Helm release names such as ["wire-server", "webapp"]`);
     }
     const spec: ReleaseSpec = {

@@ -41,10 +41,12 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
   /**
    * Short ingress names for additional domains, keyed by domain, e.g.
    * `{ 'red.example.com': 'red' }` gives the release
-   * `nginx-ingress-services-red`. At most 30 characters each.
+   * `nginx-ingress-services-red`. At most 27 characters each (release
+   * names are at most 50: the k3s / RKE2 helm-controller names its Job
+   * `helm-install-<release>`, a label value of at most 63).
    *
    * @default - derived from each domain (dots as hyphens, shortened with a
-   * hash when longer than 30 characters)
+   * hash when longer than 27 characters)
    */
   readonly ingressNames?: { [domain: string]: string };
 

@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { quote } from '../errors';
+import { isDnsLabel } from '../settings';
+import { MAX_RELEASE_NAME, RELEASE_NAME_REASON } from '../topology';
 import { ArgoCdFormatOptions, ArgoCdRenderer } from './argocd';
 import { FluxFormatOptions, FluxRenderer } from './flux';
 import { HelmChartFormatOptions, HelmChartRenderer } from './helm-chart';
@@ -79,12 +82,26 @@ export class ReleaseFormat {
    * The constructs ask before they create anything.
    */
   public problems(releases: ReleaseSpec[]): string[] {
+    const names = releases.map(releaseNameProblem).filter((p): p is string => p !== undefined);
     const check = (this.renderer as { problems?: (r: ReleaseSpec[]) => string[] }).problems;
-    return typeof check === 'function' ? check.call(this.renderer, releases) : [];
+    return [...names, ...(typeof check === 'function' ? check.call(this.renderer, releases) : [])];
   }
 
   /** Render one release into `scope`. */
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
+    const problem = releaseNameProblem(release);
+    if (problem !== undefined) {
+      throw new Error(problem);
+    }
     return this.renderer.render(scope, id, release);
   }
+}
+
+/** Why a release's name cannot be used, if it cannot: the same limit in every format. */
+function releaseNameProblem(release: ReleaseSpec): string | undefined {
+  const name = release?.releaseName;
+  if (typeof name === 'string' && name.length <= MAX_RELEASE_NAME && isDnsLabel(name)) {
+    return undefined;
+  }
+  return `release name ${quote(name)} is not valid: expected a lower-case DNS label of ${RELEASE_NAME_REASON}`;
 }

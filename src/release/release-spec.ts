@@ -12,7 +12,7 @@ export interface SecretValuesReference {
 
 /** One Helm release, independent of how it is deployed. */
 export interface ReleaseSpec {
-  /** Helm release name (at most 53 characters). */
+  /** Helm release name (at most 50 characters in every format: the k3s / RKE2 helm-controller names its Job `helm-install-<release>`). */
   readonly releaseName: string;
   /** Chart name, e.g. `wire-server`. */
   readonly chart: string;

@@ -95,7 +95,7 @@ describe('bad API calls: the exact error', () => {
     [
       'a standalone ingress with a bad name',
       () => new DomainIngress(Testing.chart(), 'd', { domain: 'red.example.com', ingressName: '-red' }),
-      'ingress name "-red" for "red.example.com" is not valid: expected 1-30 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "nginx-ingress-services-<name>", at most 53 characters)',
+      'ingress name "-red" for "red.example.com" is not valid: expected 1-27 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the release name "nginx-ingress-services-<name>", at most 50 characters in every release format: the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters)',
     ],
   ];
   test.each(cases)('%s', (_, call, message) => {

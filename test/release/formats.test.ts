@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DomainIngress, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
+import { DomainIngress, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -181,6 +181,42 @@ describe('secret material', () => {
       'nginx-ingress-services-red-tls',
       'nginx-ingress-services-blue-tls',
     ]);
+  });
+});
+
+describe('release names', () => {
+  // helm-controller runs each HelmChart as a Job "helm-install-<name>", and a label value has at most 63 characters
+  const JOB_PREFIX = 'helm-install-';
+  const longest = 'a'.repeat(63 - JOB_PREFIX.length - 'nginx-ingress-services-'.length);
+  const longDomain = `${'b'.repeat(26)}.com`; // derived ingress name of 30 characters before the limit
+  const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'long.example.com', longDomain], ingressNames: { ...GUIDE.ingressNames, 'long.example.com': longest } };
+
+  test.each(Object.keys(FORMATS))('%s: every release name leaves room for the helm-controller Job name, and is the same in every format', (format) => {
+    const names = [...releasesOf(format, synthIn(format, props)).keys()];
+    expect(names).toEqual([...releasesOf('helmchart', synthIn('helmchart', props)).keys()]);
+    expect(names).toContain(`nginx-ingress-services-${longest}`);
+    for (const name of names) expect({ name, job: `${JOB_PREFIX}${name}`.length <= 63 }).toEqual({ name, job: true });
+  });
+
+  test('one more character is refused before anything is created', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...props, ingressNames: { 'long.example.com': `${longest}a` } }));
+    expect(message).toContain(`ingress name "${longest}a" for "long.example.com" is not valid`);
+    expect(message).toContain('"helm-install-<release name>", a label value of at most 63 characters');
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('every format refuses a release name over 50 characters, naming the reason', () => {
+    const spec: ReleaseSpec = { releaseName: 'r'.repeat(51), chart: 'c', repository: 'https://charts.example.org', version: '1.0.0', targetNamespace: 'wire', values: {}, secretValues: [] };
+    for (const make of Object.values(FORMATS)) {
+      const format = make();
+      expect(format.problems([spec])).toEqual([
+        `release name "${spec.releaseName}" is not valid: expected a lower-case DNS label of at most 50 characters in every release format: ` +
+          'the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters',
+      ]);
+      expect(() => format.render(Testing.chart(), 'r', spec)).toThrow(format.problems([spec])[0]);
+      expect(format.problems([{ ...spec, releaseName: 'r'.repeat(50) }])).toEqual([]);
+    }
   });
 });
 

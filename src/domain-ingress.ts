@@ -13,6 +13,7 @@ import { DomainEntryPointOptions, EntryPointSettings, resolveEntryPointSettings 
 import { Problems, quote } from './errors';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/release-spec';
+import { addNamespaces } from './namespaces';
 import { isManaged, reportAtSynth } from './report';
 import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
@@ -78,6 +79,21 @@ export interface IngressReleaseOptions {
    * @default ReleaseFormat.helmChart()
    */
   readonly releaseFormat?: ReleaseFormat;
+
+  /**
+   * Emit a `Namespace` object for every namespace the emitted objects live
+   * in (the load balancer Services' `wire`, the edge proxies' namespace, the
+   * release objects' own namespace when it is not one the engine runs in),
+   * first in each file, so that `kubectl apply` or a Flux Kustomization (which
+   * dry-runs every object before applying any) finds it in the same apply.
+   * Each is annotated so that Flux and Argo CD never prune it. Namespaces
+   * every cluster has (`kube-system`, `default`, ...), the engine's own
+   * (`flux-system`, the Argo CD namespace) and Namespaces the app already
+   * has are left out. Turn it off when you manage the namespaces yourself.
+   *
+   * @default true
+   */
+  readonly emitNamespaces?: boolean;
 }
 
 /** Properties of one domain's ingress. */
@@ -239,6 +255,9 @@ export class DomainIngress extends Construct {
     }
     this.expectedSecrets = expectedSecrets;
     if (!isManaged(scope)) {
+      if (props.emitNamespaces ?? true) {
+        addNamespaces(this.edgeProxy ? [this, this.edgeProxy] : [this], format.engineNamespaces());
+      }
       reportAtSynth(this, this.warnings, () => this.expectedSecrets);
     }
   }

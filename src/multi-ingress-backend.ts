@@ -9,6 +9,7 @@ import { DomainIngress, IngressReleaseOptions, checkEdgeProxyScope, checkIngress
 import { DomainEdge, resolveEdges } from './edge/model';
 import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
+import { addNamespaces } from './namespaces';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
@@ -277,8 +278,8 @@ export class MultiIngressBackend extends Construct {
       values: webappValues!,
       secretValues: [],
     };
-    // every ingress release has the same chart and the same kind of secret values; formats check those, not values
-    const ingressSpecs: ReleaseSpec[] = topology.all.slice(0, 1).map((entry) => ({
+    // every ingress release, so that a refusal names each release it concerns; formats check charts and secret values, not values
+    const ingressSpecs: ReleaseSpec[] = topology.all.map((entry) => ({
       releaseName: entry.releaseName,
       ...ingressChart!,
       targetNamespace: namespace!,
@@ -330,6 +331,9 @@ export class MultiIngressBackend extends Construct {
           },
         }),
     );
+    if (props.emitNamespaces ?? true) {
+      addNamespaces([this, ...this.domainIngresses.flatMap((d) => (d.edgeProxy ? [d.edgeProxy] : []))], format.engineNamespaces());
+    }
     this.expectedSecrets = [
       ...wireServerRelease.expectedSecrets,
       ...webappRelease.expectedSecrets,

@@ -9,7 +9,7 @@ function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
   const output = captureWarnings();
   try {
     const objects = Testing.synth(chart);
-    return { ingress, objects, values: parse(objects[0].spec.valuesContent), printed: output.lines() };
+    return { ingress, objects, values: parse(objects.find((o) => o.kind === 'HelmChart').spec.valuesContent), printed: output.lines() };
   } finally {
     output.restore();
   }
@@ -162,7 +162,10 @@ describe('entry point of one domain', () => {
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
     const ingress = new DomainIngress(chart, 'red', { domain: 'red.example.com', ingressName: 'red', entryPoint: { ...ENTRY, edgeProxyScope: edge } });
     expect(ingress.edgeProxy!.name).toBe('wire-edge-red');
-    expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    // the edge chart's namespace comes first, in the same file
+    const edgeObjects = quietSynth(edge);
+    expect(edgeObjects[0]).toEqual(expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: 'wire-edge' }) }));
+    expect(edgeObjects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
     expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
   });
 

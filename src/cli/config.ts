@@ -428,6 +428,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     sso: d.sso,
     calling: d.calling,
     acknowledgedFindings: d.acknowledgedFindings,
+    emitNamespaces: d.emitNamespaces,
     tls: capture(at, ['tls'], () => tlsOf(d.tls)),
     releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
     entryPoints: entryPointsOf(d.entryPoints, overrides.edgeProxyScope),

@@ -99,6 +99,11 @@ export class FluxRenderer {
     return problems;
   }
 
+  /** Flux runs in flux-system (HelmReleases in another namespace need it emitted). */
+  public engineNamespaces(): string[] {
+    return ['flux-system'];
+  }
+
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const repository = this.repository(scope, release.repository);
     const { dependsOn } = this.order.add(scope, release);

@@ -131,6 +131,11 @@ export class HelmChartRenderer {
     }
   }
 
+  /** The helm-controller runs in kube-system. */
+  public engineNamespaces(): string[] {
+    return ['kube-system'];
+  }
+
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     // typed by the CRD's generated props, emitted as a plain ApiObject: the generated class only
     // re-maps the same keys in toJson(), which costs a tenth of a synth at thousands of releases

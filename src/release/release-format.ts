@@ -87,6 +87,16 @@ export class ReleaseFormat {
     return [...names, ...(typeof check === 'function' ? check.call(this.renderer, releases) : [])];
   }
 
+  /**
+   * Namespaces the deployment engine runs in, which exist wherever it does
+   * (`kube-system` for HelmChart, `flux-system` for Flux, the Argo CD
+   * namespace): no `Namespace` object is emitted for them.
+   */
+  public engineNamespaces(): string[] {
+    const own = (this.renderer as { engineNamespaces?: () => string[] }).engineNamespaces;
+    return typeof own === 'function' ? [...own.call(this.renderer)] : [];
+  }
+
   /** Render one release into `scope`. */
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const problem = releaseNameProblem(release);

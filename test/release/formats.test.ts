@@ -287,6 +287,25 @@ describe('Flux', () => {
 });
 
 describe('Argo CD', () => {
+  test('each Application carries the resources finalizer, so deleting it removes its release; the operator can opt out', () => {
+    const apps = synthIn('argocd').objects.filter((o) => o.kind === 'Application');
+    expect(apps).toHaveLength(5);
+    for (const app of apps) expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    const kept = synth({ ...GUIDE, releaseFormat: ReleaseFormat.argoCd({ secretValuesRepository: SECRETS_REPO, resourcesFinalizer: false }) });
+    for (const app of kept.objects) expect(app.metadata.finalizers).toBeUndefined();
+  });
+
+  test('every release that needs secret values is named in the refusal (several own-certificate domains)', () => {
+    const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'yellow.example.com', 'violet.example.com'] };
+    const message = errorOf(() => new MultiIngressBackend(Testing.chart(), 'backend', { ...props, releaseFormat: ReleaseFormat.argoCd() }));
+    const named = [...message.matchAll(/release "([^"]+)" reads secret values/g)].map((m) => m[1]);
+    // derived from the deployment: every release the HelmChart format gives valuesSecrets
+    const needing = synth(props).objects.filter((o) => (o.spec.valuesSecrets ?? []).length > 0).map((o) => o.metadata.name);
+    expect(needing).toHaveLength(6);
+    expect(named).toEqual(needing);
+  });
+
+
   test('sync waves put wire-server and webapp before the ingress releases', () => {
     const apps = synthIn('argocd').objects;
     const wave = new Map(apps.map((a) => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave']]));
@@ -465,12 +484,34 @@ describe('charts from an OCI registry', () => {
     const repos = flux.filter((o) => o.kind === 'HelmRepository');
     expect(repos.map((r) => r.spec)).toEqual([{ url: OCI, interval: '1h', type: 'oci' }]);
 
-    const [app] = synthIn('argocd', props).objects;
+    const app = synthIn('argocd', props).objects.find((o) => o.kind === 'Application');
     expect(app.spec.sources[0]).toMatchObject({ repoURL: 'registry.example.org/wire/charts', chart: 'wire-server', targetRevision: '5.32.0' });
 
     const [wireServer] = helmCommands(synthIn('values', props).files['deploy.sh']);
     expect(wireServer.slice(0, 5)).toEqual(['helm', 'upgrade', '--install', 'wire-server', `${OCI}/wire-server`]);
     expect(wireServer).not.toContain('--repo');
+  });
+
+  test('Argo CD: one repository Secret per registry with enableOCI, no credentials, before the Applications; the operator can opt out', () => {
+    const objects = synthIn('argocd', props).objects;
+    const secrets = objects.filter((o) => o.kind === 'Secret');
+    expect(secrets).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: expect.stringMatching(/^[a-z0-9-]{1,63}$/),
+          namespace: 'argocd',
+          labels: expect.objectContaining({ 'argocd.argoproj.io/secret-type': 'repository' }),
+        },
+        stringData: { name: expect.any(String), type: 'helm', url: 'registry.example.org/wire/charts', enableOCI: 'true' },
+      },
+    ]);
+    expect(objects.findIndex((o) => o.kind === 'Secret')).toBeLessThan(objects.findIndex((o) => o.kind === 'Application'));
+    // charts from an https repository need none
+    expect(synthIn('argocd').objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const own = synth({ ...props, releaseFormat: ReleaseFormat.argoCd({ secretValuesRepository: SECRETS_REPO, ociRepositorySecrets: false }) });
+    expect(own.objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test.each(['helmchart', 'flux', 'argocd'])('%s: the objects still validate', (format) => {

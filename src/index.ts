@@ -9,7 +9,7 @@ export { EdgeProxy, EdgeProxyProps } from './edge/edge-proxy';
 export { DnsOptions, DomainEntryPointOptions, EdgeOptions, EntryPointSettings, HaproxyOptions, LoadBalancerOptions } from './edge/options';
 export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-backend';
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';
-export { FluxFormatOptions } from './release/flux';
+export { FluxDriftDetection, FluxFormatOptions } from './release/flux';
 export { HelmChartFailurePolicy, HelmChartFormatOptions } from './release/helm-chart';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';

@@ -12,6 +12,7 @@ import type { Document, LineCounter } from 'yaml';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
+import { FluxDriftDetection } from '../release/flux';
 import { HelmChartFailurePolicy } from '../release/helm-chart';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
@@ -466,8 +467,10 @@ function formatOf(f: any): ReleaseFormat {
       const { failurePolicy, ...rest } = options;
       return ReleaseFormat.helmChart({ ...rest, failurePolicy: failurePolicy === undefined ? undefined : HelmChartFailurePolicy.of(failurePolicy) });
     }
-    case 'flux':
-      return ReleaseFormat.flux(options);
+    case 'flux': {
+      const { driftDetection, ...rest } = options;
+      return ReleaseFormat.flux({ ...rest, driftDetection: driftDetection === undefined ? undefined : FluxDriftDetection.of(driftDetection) });
+    }
     case 'argocd':
       return ReleaseFormat.argoCd(options);
     case 'values':

@@ -70,6 +70,14 @@ export interface ExpectedSecret {
   readonly repository?: string;
   /** Release that reads it. */
   readonly releaseName: string;
+  /**
+   * Labels to put on the Secret, e.g. Flux's `reconcile.fluxcd.io/watch:
+   * Enabled`, which makes Flux apply a changed Secret at once instead of at
+   * the next interval.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** What the values file must contain. */
   readonly description: string;
 }

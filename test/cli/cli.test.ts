@@ -196,6 +196,15 @@ describe('synth, validate and init', () => {
     ]);
   });
 
+  test('Flux driftDetection is read from its mode', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: flux, driftDetection: warn }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.spec.driftDetection)).toEqual(Array(3).fill({ mode: 'warn' }));
+  });
+
   test('the synth replaces its earlier output as a whole', () => {
     const dir = tempDir('cli-');
     const out = path.join(dir, 'out');

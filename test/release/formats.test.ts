@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DomainIngress, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
+import { DomainIngress, FluxDriftDetection, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -269,6 +269,25 @@ describe('Flux', () => {
     expect(emitted.backend.expectedSecrets.every((s) => s.namespace === 'flux-system' && s.file === undefined)).toBe(true);
   });
 
+  test('every values Secret is listed with the label that makes Flux react to a change at once; other formats list none', () => {
+    const emitted = synthIn('flux');
+    expect(emitted.backend.expectedSecrets.length).toBe(4);
+    for (const secret of emitted.backend.expectedSecrets) expect(secret.labels).toEqual({ 'reconcile.fluxcd.io/watch': 'Enabled' });
+    expect(emitted.printed.join('\n')).toContain('Secret flux-system/wire-server-secrets with key secrets.yaml, labelled reconcile.fluxcd.io/watch=Enabled for release wire-server');
+    expect(synth(GUIDE).backend.expectedSecrets.every((s) => s.labels === undefined)).toBe(true);
+  });
+
+  test('drift detection is the operator\'s choice (spec.driftDetection.mode), unset by default', () => {
+    const releases = (e: Emitted) => e.objects.filter((o) => o.kind === 'HelmRelease');
+    for (const r of releases(synthIn('flux'))) expect(r.spec.driftDetection).toBeUndefined();
+    for (const [mode, make] of [['enabled', FluxDriftDetection.enabled], ['warn', FluxDriftDetection.warn], ['disabled', FluxDriftDetection.disabled]] as const) {
+      const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.flux({ driftDetection: make() }) });
+      expect(releases(emitted).map((r) => r.spec.driftDetection)).toEqual(Array(5).fill({ mode }));
+      expect(validateObjects(emitted.objects)).toEqual([]);
+    }
+    expect(FluxDriftDetection.of('warn').mode).toBe('warn');
+  });
+
   test('interval, timeout, retries and namespace are the operator\'s', () => {
     const emitted = synth({
       ...GUIDE,
@@ -447,6 +466,7 @@ describe('format options are checked', () => {
     [() => ReleaseFormat.helmChart({ backOffLimit: 2.5 }), 'HelmChart backOffLimit 2.5 is not valid: expected a whole number from 0 to 1000'],
     [() => ReleaseFormat.helmChart({ backOffLimit: -1 }), 'HelmChart backOffLimit -1 is not valid: expected a whole number from 0 to 1000'],
     [() => HelmChartFailurePolicy.of('uninstall'), 'HelmChart failurePolicy "uninstall" is not valid: expected "abort", "reinstall" or "retry"'],
+    [() => FluxDriftDetection.of('sometimes'), 'Flux driftDetection "sometimes" is not valid: expected "enabled", "warn" or "disabled"'],
     [() => ReleaseFormat.flux({ namespace: 'Flux' }), 'Flux namespace "Flux" is not valid: expected a Kubernetes namespace name (lower-case DNS label)'],
     [() => ReleaseFormat.flux({ interval: 'often' }), 'Flux interval "often" is not valid: expected a duration such as "15m0s" or "1h"'],
     [() => ReleaseFormat.flux({ retries: -1 }), 'Flux retries -1 is not valid: expected a whole number from 0 to 100'],

@@ -39,7 +39,13 @@ export interface ArgoCdSecretValuesRepository {
   readonly path?: string;
 }
 
-/** Options of the Argo CD release format. */
+/**
+ * Options of the Argo CD release format. Each Application carries a sync
+ * wave (0 for wire-server and webapp, 1 for the ingress releases); waves
+ * order nothing unless a parent application ("app of apps") syncs these
+ * Applications, and even then they do not wait for an Application to be
+ * healthy without a custom health check.
+ */
 export interface ArgoCdFormatOptions {
   /**
    * Namespace of the `Application` objects (the namespace Argo CD runs in).

@@ -28,7 +28,10 @@ export class ReleaseFormat {
   /**
    * k3s / RKE2 `helm.cattle.io/v1` `HelmChart` objects (the default): one per
    * release, `metadata.name` is the release name, values in
-   * `spec.valuesContent`, secret values in `spec.valuesSecrets`.
+   * `spec.valuesContent`, secret values in `spec.valuesSecrets` (which needs
+   * helm-controller v0.16.7: k3s v1.32.4+k3s1, v1.31.8+k3s1, v1.30.12+k3s1,
+   * RKE2 v1.32.4+rke2r1, v1.31.8+rke2r1, v1.30.12+rke2r1 or later),
+   * `failurePolicy: abort`.
    */
   public static helmChart(options: HelmChartFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));
@@ -45,11 +48,13 @@ export class ReleaseFormat {
   }
 
   /**
-   * Argo CD: one `argoproj.io/v1alpha1` `Application` per release, values in
-   * `helm.valuesObject`, sync waves that put wire-server and webapp before
-   * the ingress releases. Argo CD cannot read values from a Secret: releases
-   * with secret values read them from the git repository given as
-   * `secretValuesRepository`.
+   * Argo CD (2.8 or later): one `argoproj.io/v1alpha1` `Application` per
+   * release, values in `helm.valuesObject`, the resources finalizer, sync
+   * waves that put wire-server and webapp before the ingress releases. The
+   * sync waves order nothing unless a parent application ("app of apps")
+   * syncs these Applications. Argo CD cannot read values from a Secret:
+   * releases with secret values read them, as plain files, from the git
+   * repository given as `secretValuesRepository`.
    */
   public static argoCd(options: ArgoCdFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('argocd', new ArgoCdRenderer(options));

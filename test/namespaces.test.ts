@@ -3,8 +3,8 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { DomainIngress, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp } from '../src';
-import { main } from '../src/cli/main';
 import { GUIDE, captureWarnings, tempDir, validateObjects } from './util';
+import { main } from '../src/cli/main';
 
 const ENTRY_POINTS = {
   addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
@@ -36,7 +36,8 @@ function deploy(props: Partial<MultiIngressBackendProps> = {}, edgeNamespace = '
 }
 
 const namespaceObjects = (objects: any[]) => objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace');
-const usedNamespaces = (objects: any[]) => [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined && !EXISTING.includes(n)))].sort();
+const usedNamespaces = (objects: any[]) =>
+  [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined && !EXISTING.includes(n)))].sort();
 
 describe('every namespace the plain objects use is created in the same file, first', () => {
   test.each(Object.keys(FORMATS))('%s', (format) => {

@@ -19,19 +19,26 @@ const FORMATS: { [name: string]: () => ReleaseFormat } = {
 /** Namespaces the engine runs in, which exist wherever it does (and every cluster's own). */
 const EXISTING = ['kube-system', 'flux-system', 'argocd', 'default'];
 
-/** The guide with load balancers (wire.k8s.yaml) and in-cluster edge proxies (edge.k8s.yaml), as files. */
-function deploy(props: Partial<MultiIngressBackendProps> = {}, edgeNamespace = 'wire-edge'): { wire: any[]; edge: any[] } {
+/**
+ * The guide as files: through load balancers (Services in wire.k8s.yaml) or through in-cluster edge
+ * proxies (edge.k8s.yaml; a domain has one entry point).
+ */
+function deploy(props: Partial<MultiIngressBackendProps> = {}, via: 'load balancers' | 'edge proxies' = 'load balancers', edgeNamespace = 'wire-edge'): { wire: any[]; edge: any[] } {
   const outdir = tempDir('namespaces-');
   const app = new WireApp({ outdir });
   const edge = new Chart(app, 'edge', { namespace: edgeNamespace });
-  new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, ...props, entryPoints: { ...ENTRY_POINTS, edgeProxyScope: edge } });
+  const entry = via === 'edge proxies' ? { ...ENTRY_POINTS, loadBalancer: { enabled: false }, edgeProxyScope: edge } : ENTRY_POINTS;
+  new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, ...props, entryPoints: entry });
   const output = captureWarnings();
   try {
     app.synth();
   } finally {
     output.restore();
   }
-  const read = (file: string) => parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map((d) => d.toJSON());
+  const read = (file: string) => {
+    const text = path.join(outdir, file);
+    return fs.existsSync(text) ? parseAllDocuments(fs.readFileSync(text, 'utf8')).map((d) => d.toJSON()) : [];
+  };
   return { wire: read('wire.k8s.yaml'), edge: read('edge.k8s.yaml') };
 }
 
@@ -40,12 +47,14 @@ const usedNamespaces = (objects: any[]) =>
   [...new Set(objects.map((o) => o.metadata.namespace).filter((n) => n !== undefined && !EXISTING.includes(n)))].sort();
 
 describe('every namespace the plain objects use is created in the same file, first', () => {
-  test.each(Object.keys(FORMATS))('%s', (format) => {
-    const { wire, edge } = deploy({ releaseFormat: FORMATS[format]() });
-    for (const [file, objects, expected] of [
-      ['wire.k8s.yaml', wire, ['wire']],
-      ['edge.k8s.yaml', edge, ['wire-edge']],
+  test.each(Object.keys(FORMATS).flatMap((f) => [[f, 'load balancers'], [f, 'edge proxies']] as const))('%s, through %s', (format, via) => {
+    const { wire, edge } = deploy({ releaseFormat: FORMATS[format]() }, via);
+    const expectedIn = { 'wire.k8s.yaml': via === 'load balancers' ? ['wire'] : [], 'edge.k8s.yaml': via === 'edge proxies' ? ['wire-edge'] : [] };
+    for (const [file, objects] of [
+      ['wire.k8s.yaml', wire],
+      ['edge.k8s.yaml', edge],
     ] as const) {
+      const expected = expectedIn[file];
       // derived from the objects themselves: each namespace they use, but those the engine runs in
       expect({ file, used: usedNamespaces(objects) }).toEqual({ file, used: expected });
       const namespaces = namespaceObjects(objects);
@@ -72,23 +81,31 @@ describe('every namespace the plain objects use is created in the same file, fir
     expect(namespaceObjects(argo).map((n) => n.metadata.name)).toEqual(['wire']);
   });
 
-  test('one namespace for the releases and the edge proxies is created once in the app', () => {
-    const { wire, edge } = deploy({}, 'wire');
-    expect(namespaceObjects(wire).map((n) => n.metadata.name)).toEqual(['wire']);
-    expect(namespaceObjects(edge)).toEqual([]);
+  test('a namespace used in two charts is created once in the app, in the first', () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first');
+    const second = new Chart(app, 'second');
+    new DomainIngress(first, 'red', { domain: 'red.example.com', entryPoint: { address: '198.51.100.20', backendAddress: '192.0.2.1' } });
+    new DomainIngress(second, 'blue', { domain: 'blue.example.net', entryPoint: { address: '198.51.100.21', backendAddress: '192.0.2.1' } });
+    const output = captureWarnings();
+    try {
+      expect(namespaceObjects(Testing.synth(first)).map((n) => n.metadata.name)).toEqual(['wire']);
+      expect(namespaceObjects(Testing.synth(second))).toEqual([]);
+    } finally {
+      output.restore();
+    }
   });
 
   test('a Namespace the app already has, in any chart, is not emitted again', () => {
     const app = Testing.app();
     const own = new Chart(app, 'namespaces');
     new ApiObject(own, 'wire', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wire' } });
-    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
     const wire = new Chart(app, 'wire');
-    new MultiIngressBackend(wire, 'backend', { ...GUIDE, entryPoints: { ...ENTRY_POINTS, edgeProxyScope: edge } });
+    new MultiIngressBackend(wire, 'backend', { ...GUIDE, entryPoints: ENTRY_POINTS });
     const output = captureWarnings();
     try {
       expect(namespaceObjects(Testing.synth(wire))).toEqual([]);
-      expect(namespaceObjects(Testing.synth(edge)).map((n) => n.metadata.name)).toEqual(['wire-edge']);
+      expect(Testing.synth(wire).filter((o) => o.kind === 'Service').map((o) => o.metadata.namespace)).toEqual(['wire', 'wire', 'wire']);
     } finally {
       output.restore();
     }
@@ -110,8 +127,10 @@ describe('every namespace the plain objects use is created in the same file, fir
   });
 
   test('emitNamespaces: false leaves them to the operator (API and command line)', () => {
-    const { wire, edge } = deploy({ emitNamespaces: false });
-    expect(namespaceObjects([...wire, ...edge])).toEqual([]);
+    for (const via of ['load balancers', 'edge proxies'] as const) {
+      const { wire, edge } = deploy({ emitNamespaces: false }, via);
+      expect(namespaceObjects([...wire, ...edge])).toEqual([]);
+    }
 
     const dir = tempDir('namespaces-cli-');
     const config = path.join(dir, 'multi-ingress.yaml');

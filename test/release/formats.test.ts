@@ -5,6 +5,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DomainIngress, FluxDriftDetection, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
+import { describeSecrets } from '../../src/report';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -273,7 +274,10 @@ describe('Flux', () => {
     const emitted = synthIn('flux');
     expect(emitted.backend.expectedSecrets.length).toBe(4);
     for (const secret of emitted.backend.expectedSecrets) expect(secret.labels).toEqual({ 'reconcile.fluxcd.io/watch': 'Enabled' });
-    expect(emitted.printed.join('\n')).toContain('Secret flux-system/wire-server-secrets with key secrets.yaml, labelled reconcile.fluxcd.io/watch=Enabled for release wire-server');
+    // the listing printed after the synthesis
+    expect(describeSecrets('wire/backend', emitted.backend.expectedSecrets)).toContain(
+      'Secret flux-system/wire-server-secrets with key secrets.yaml, labelled reconcile.fluxcd.io/watch=Enabled for release wire-server',
+    );
     expect(synth(GUIDE).backend.expectedSecrets.every((s) => s.labels === undefined)).toBe(true);
   });
 
@@ -411,7 +415,7 @@ describe('plain values files', () => {
       'wire.k8s.yaml',
     ]);
     expect(fs.statSync(path.join(outdir, 'deploy.sh')).mode % 0o1000).toBe(0o755);
-    expect(printed.join('\n')).toContain('provide these 4 secret values file(s)');
+    expect(printed.join('\n')).toContain('provide these 4 secret values files before the releases install');
     expect(printed.join('\n')).toContain('values file secrets/wire-server-secrets/secrets.yaml for release wire-server');
   });
 
@@ -541,25 +545,28 @@ describe('charts from an OCI registry', () => {
 
 describe('entry points validate too', () => {
   test.each(['helmchart', 'flux', 'argocd'])('%s: releases, load balancer Services and in-cluster edge proxies', (format) => {
-    const app = Testing.app();
-    const wire = new Chart(app, 'wire');
-    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    new MultiIngressBackend(wire, 'backend', {
-      ...GUIDE,
-      releaseFormat: FORMATS[format](),
-      entryPoints: {
-        addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
-        backendAddress: '192.0.2.1',
-        loadBalancer: { sourceRanges: ['0.0.0.0/0'], externalDns: true },
-        edgeProxyScope: edge,
-      },
-    });
-    const output = captureWarnings();
-    let objects: any[];
-    try {
-      objects = [...Testing.synth(wire), ...Testing.synth(edge)];
-    } finally {
-      output.restore();
+    // a domain has one entry point: the load balancers in one deployment, the edge proxies in another
+    const objects: any[] = [];
+    for (const edgeProxies of [false, true]) {
+      const app = Testing.app();
+      const wire = new Chart(app, 'wire');
+      const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+      new MultiIngressBackend(wire, 'backend', {
+        ...GUIDE,
+        releaseFormat: FORMATS[format](),
+        entryPoints: {
+          addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+          backendAddress: '192.0.2.1',
+          loadBalancer: { enabled: !edgeProxies, sourceRanges: ['0.0.0.0/0'], externalDns: true },
+          edgeProxyScope: edgeProxies ? edge : undefined,
+        },
+      });
+      const output = captureWarnings();
+      try {
+        objects.push(...Testing.synth(wire), ...Testing.synth(edge));
+      } finally {
+        output.restore();
+      }
     }
     expect([...new Set(objects.map((o) => o.kind))]).toEqual(expect.arrayContaining(['Service', 'Deployment', 'ConfigMap']));
     expect(validateObjects(objects)).toEqual([]);

@@ -190,7 +190,7 @@ describe('release names', () => {
   const JOB_PREFIX = 'helm-install-';
   const longest = 'a'.repeat(63 - JOB_PREFIX.length - 'nginx-ingress-services-'.length);
   const longDomain = `${'b'.repeat(26)}.com`; // derived ingress name of 30 characters before the limit
-  const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'long.example.com', longDomain], ingressNames: { ...GUIDE.ingressNames, 'long.example.com': longest } };
+  const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'long.example.info', longDomain], ingressNames: { ...GUIDE.ingressNames, 'long.example.info': longest } };
 
   test.each(Object.keys(FORMATS))('%s: every release name leaves room for the helm-controller Job name, and is the same in every format', (format) => {
     const names = [...releasesOf(format, synthIn(format, props)).keys()];
@@ -201,8 +201,8 @@ describe('release names', () => {
 
   test('one more character is refused before anything is created', () => {
     const chart = Testing.chart();
-    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...props, ingressNames: { 'long.example.com': `${longest}a` } }));
-    expect(message).toContain(`ingress name "${longest}a" for "long.example.com" is not valid`);
+    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...props, ingressNames: { 'long.example.info': `${longest}a` } }));
+    expect(message).toContain(`ingress name "${longest}a" for "long.example.info" is not valid`);
     expect(message).toContain('"helm-install-<release name>", a label value of at most 63 characters');
     expect(Testing.synth(chart)).toEqual([]);
   });
@@ -319,7 +319,7 @@ describe('Argo CD', () => {
   });
 
   test('every release that needs secret values is named in the refusal (several own-certificate domains)', () => {
-    const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'yellow.example.com', 'violet.example.com'] };
+    const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'yellow.example.info', 'violet.example.biz'] };
     const message = errorOf(() => new MultiIngressBackend(Testing.chart(), 'backend', { ...props, releaseFormat: ReleaseFormat.argoCd() }));
     const named = [...message.matchAll(/release "([^"]+)" reads secret values/g)].map((m) => m[1]);
     // derived from the deployment: every release the HelmChart format gives valuesSecrets

@@ -18,6 +18,7 @@ import { HelmChartFailurePolicy } from '../release/helm-chart';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
 import { jsonSyntaxError } from './json-syntax';
+import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 
 /**
  * The YAML library, loaded when first needed: a JSON config is read with
@@ -83,7 +84,7 @@ export class LoadedConfig {
   private yaml(): { document: Document; lines: LineCounter } {
     if (!this.parsed) {
       const lines = new (yaml().LineCounter)();
-      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines }), lines };
+      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, schema: 'failsafe' }), lines };
     }
     return this.parsed;
   }
@@ -163,7 +164,7 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     throw new ConfigError([`${file}:${line}: the file is not valid UTF-8 (byte ${at}): expected a YAML or JSON file in UTF-8`]);
   }
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    throw new ConfigError([`${file}: the file is empty: expected ${expected}`]);
+    throw new ConfigError([`${file}:1: the file is empty: expected ${expected}`]);
   }
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);
@@ -180,35 +181,44 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     }
     const duplicate = firstDuplicateJsonKey(text);
     if (duplicate) {
-      throw new ConfigError([`${file}:${duplicate.line}: not valid JSON: the key ${quote(duplicate.key)} appears twice in one object`]);
+      throw new ConfigError([`${file}:${duplicate.line}: ${duplicate.problem}`]);
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
     }
     return new LoadedConfig(file, text, data as { [key: string]: any });
   }
-  const lines = new (yaml().LineCounter)();
-  const document = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
-  if (document.errors.length > 0) {
-    const e = document.errors[0];
-    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    const hint = /IMPLICIT_KEY|BAD_INDENT|INDENT/.test(e.code) ? ' (check the indentation of this line and the next ones)' : '';
-    throw new ConfigError([`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML: ${message}${hint}`]);
+  // read the way Helm reads values (YAML 1.1 scalars, merge keys), in linear time, within limits
+  let read: HelmYaml;
+  try {
+    read = readHelmYaml(text);
+  } catch (e) {
+    if (e instanceof YamlProblem) throw new ConfigError([`${file}:${e.line}: ${e.message}`]);
+    throw e;
   }
-  const data = document.toJS({ maxAliasCount: 100 });
+  const { data, document, lines } = read;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
   }
-  return new LoadedConfig(file, text, data, { document, lines });
+  return new LoadedConfig(file, text, data as { [key: string]: any }, { document, lines });
 }
 
-/** The first key that occurs twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
-function firstDuplicateJsonKey(text: string): { key: string; line: number } | undefined {
+/**
+ * The first key that occurs twice in one object of a valid JSON text
+ * (JSON.parse keeps the last silently), or the first place nested deeper than
+ * the limit of the YAML reader.
+ */
+function firstDuplicateJsonKey(text: string): { problem: string; line: number } | undefined {
   const stack: Array<Set<string> | undefined> = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n') {line++;} else if (c === '{') {stack.push(new Set());} else if (c === '[') {stack.push(undefined);} else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
+    if (c === '\n') {line++;} else if (c === '{' || c === '[') {
+      stack.push(c === '{' ? new Set() : undefined);
+      if (stack.length > MAX_DEPTH) {
+        return { line, problem: `objects and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` };
+      }
+    } else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const keys = stack[stack.length - 1];
@@ -216,7 +226,7 @@ function firstDuplicateJsonKey(text: string): { key: string; line: number } | un
       while (k < text.length && /\s/.test(text[k])) k++;
       if (keys && text[k] === ':') {
         const key = JSON.parse(text.slice(i, j + 1));
-        if (keys.has(key)) return { key, line };
+        if (keys.has(key)) return { line, problem: `not valid JSON: the key ${quote(key)} appears twice in one object` };
         keys.add(key);
       }
       i = j;
@@ -247,7 +257,7 @@ export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLi
   let line = 1;
   for (const key of keys) {
     if (yaml().isMap(node)) {
-      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = node.items.find((p) => yaml().isPair(p) && keyString(p.key) === String(key));
       if (!pair) break;
       line = lineAt(config, pair.key) ?? line;
       node = pair.value;
@@ -302,7 +312,7 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
     let text: string | undefined;
     switch (e.keyword) {
       case 'type':
-        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}`;
+        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}${plainWordHint(config, keys, value)}`;
         break;
       case 'required':
         missing.push({ keys, name: (e.params as any).missingProperty });
@@ -354,6 +364,19 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
   }
   out.sort((a, b) => a.line - b.line || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return out.map((o) => o.text);
+}
+
+/**
+ * When a plain word of the file (`no`, `on`, `010`) was read as a boolean,
+ * a number or null, as Helm reads it, and a string was wanted: how to write
+ * the text.
+ */
+function plainWordHint(config: LoadedConfig, keys: Array<string | number>, value: unknown): string {
+  if (typeof value === 'string' || (value !== null && typeof value === 'object')) return '';
+  const node = config.document.getIn(keys, true) as any;
+  if (!yaml().isScalar(node) || node.type !== 'PLAIN' || typeof node.value !== 'string' || node.value === '' || node.value.length > 40) return '';
+  if (String(value) === node.value) return '';
+  return ` (the plain word ${node.value} is ${describe(value)} in YAML 1.1, as Helm reads it: write ${quote(node.value)} for the text)`;
 }
 
 /** The allowed key nearest to a misspelt one (at most a third of its letters differ). */
@@ -650,7 +673,7 @@ function findScalar(node: unknown, value: string, keys: Array<string | number>):
   }
   if (yaml().isMap(node)) {
     for (const p of node.items) {
-      const k = yaml().isScalar(p.key) ? String(p.key.value) : undefined;
+      const k = keyString(p.key);
       if (k === undefined) continue;
       const here = [...keys, k];
       // a key, or a dotted path of keys below a top-level key ("tags.federation")

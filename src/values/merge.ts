@@ -31,6 +31,24 @@ export function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Set `key` on `obj` as an own, enumerable property. Plain assignment of
+ * `__proto__` would change the object's prototype instead (and the key would
+ * vanish from the values).
+ */
+export function setOwn(obj: Values, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+/** `obj[key]` if `obj` has it itself (not from its prototype: `constructor`, `__proto__`). */
+export function ownValue(obj: Values, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
 export function dotted(path: KeyPath): string {
   return path.join('.');
 }
@@ -46,8 +64,8 @@ export function deepMerge(base: Values, overlay: Values): Values {
     if (value === undefined) {
       continue;
     }
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    const current = ownValue(out, key);
+    setOwn(out, key, isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value);
   }
   return out;
 }
@@ -60,7 +78,7 @@ export function mergeLayers(...layers: Values[]): Values {
 export function getPath(values: Values, path: KeyPath): unknown {
   let node: unknown = values;
   for (const key of path) {
-    if (!isPlainObject(node) || !(key in node)) {
+    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) {
       return undefined;
     }
     node = node[key];
@@ -71,14 +89,14 @@ export function getPath(values: Values, path: KeyPath): unknown {
 /** A copy of `values` without the key at `path` (parents are kept, even when empty). */
 export function withoutPath(values: Values, path: KeyPath): Values {
   const [head, ...rest] = path;
-  if (!(head in values)) {
+  if (!Object.prototype.hasOwnProperty.call(values, head)) {
     return values;
   }
   const out: Values = { ...values };
   if (rest.length === 0) {
     delete out[head];
   } else if (isPlainObject(out[head])) {
-    out[head] = withoutPath(out[head], rest);
+    setOwn(out, head, withoutPath(out[head], rest));
   }
   return out;
 }
@@ -140,7 +158,7 @@ export function removeSecretSubtrees(values: Values, secretHint: string): { valu
         edits.push({ path: dotted(here), previous: '<redacted>', reason: `secret values are never written into the output; ${secretHint}` });
         continue;
       }
-      out[key] = isPlainObject(value) ? walk(value, here) : value;
+      setOwn(out, key, isPlainObject(value) ? walk(value, here) : value);
     }
     return out;
   };

@@ -339,7 +339,10 @@ describe('SSO', () => {
 describe('release format options', () => {
   test('HelmChart namespace, createNamespace and timeout', () => {
     const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
-    for (const o of emitted.objects) {
+    // helm-system is not kube-system: its Namespace comes first, where the HelmCharts and Secrets go
+    expect(emitted.objects[0]).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'helm-system' } });
+    expect(emitted.objects.slice(1).map((o) => o.kind)).toEqual(Array(5).fill('HelmChart'));
+    for (const o of emitted.objects.slice(1)) {
       expect(o.metadata.namespace).toBe('helm-system');
       expect(o.spec.createNamespace).toBe(false);
       expect(o.spec.timeout).toBe('30m');

@@ -383,7 +383,12 @@ describe('SSO', () => {
 describe('release format options', () => {
   test('HelmChart namespace, createNamespace and timeout', () => {
     const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
-    for (const o of emitted.objects) {
+    // helm-system is not kube-system: its Namespace comes first, where the HelmCharts and Secrets go
+    expect(emitted.objects[0]).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'helm-system' } });
+    expect(emitted.objects.slice(1).filter((o) => o.kind === 'HelmChart')).toHaveLength(5);
+    // (and a HelmChartConfig for each release with secret values: all but webapp)
+    expect(emitted.objects.slice(1).filter((o) => o.kind === 'HelmChartConfig')).toHaveLength(4);
+    for (const o of emitted.objects.slice(1)) {
       expect(o.metadata.namespace).toBe('helm-system');
     }
     for (const o of emitted.objects.filter((x) => x.kind === 'HelmChart')) {

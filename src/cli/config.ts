@@ -13,6 +13,8 @@ import { LoadBalancerImplementation } from '../edge/load-balancer-implementation
 import { EdgeOptions } from '../edge/options';
 import { excerpt, quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
+import { FluxDriftDetection } from '../release/flux';
+import { HelmChartFailurePolicy } from '../release/helm-chart';
 import { ReleaseFormat } from '../release/release-format';
 import { namespaceProblem } from '../settings';
 import { IssuerKind, IngressTls } from '../tls';
@@ -606,6 +608,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     sso: d.sso,
     calling: d.calling,
     acknowledgedFindings: d.acknowledgedFindings,
+    emitNamespaces: d.emitNamespaces,
     tls: capture(at, ['tls'], () => tlsOf(d.tls)),
     releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
     entryPoints: entryPointsOf(d.entryPoints, overrides.edgeProxyScope),
@@ -639,10 +642,14 @@ function tlsOf(tls: any): IngressTls | undefined {
 function formatOf(f: any): ReleaseFormat {
   const { type, ...options } = f;
   switch (type) {
-    case 'helmchart':
-      return ReleaseFormat.helmChart(options);
-    case 'flux':
-      return ReleaseFormat.flux(options);
+    case 'helmchart': {
+      const { failurePolicy, ...rest } = options;
+      return ReleaseFormat.helmChart({ ...rest, failurePolicy: failurePolicy === undefined ? undefined : HelmChartFailurePolicy.of(failurePolicy) });
+    }
+    case 'flux': {
+      const { driftDetection, ...rest } = options;
+      return ReleaseFormat.flux({ ...rest, driftDetection: driftDetection === undefined ? undefined : FluxDriftDetection.of(driftDetection) });
+    }
     case 'argocd':
       return ReleaseFormat.argoCd(options);
     case 'values':

@@ -95,7 +95,7 @@ describe('bad API calls: the exact error', () => {
     [
       'a standalone ingress with a bad name',
       () => new DomainIngress(Testing.chart(), 'd', { domain: 'red.example.com', ingressName: '-red' }),
-      'ingress name "-red" for "red.example.com" is not valid: expected 1-30 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "nginx-ingress-services-<name>", at most 53 characters)',
+      'ingress name "-red" for "red.example.com" is not valid: expected 1-27 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the release name "nginx-ingress-services-<name>", at most 50 characters in every release format: the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters)',
     ],
   ];
   test.each(cases)('%s', (_, call, message) => {
@@ -180,6 +180,28 @@ describe('synth, validate and init', () => {
     expect(run('synth', '--config', config, '--out', b, '--format=values', '--quiet').code).toBe(0);
     expect(Object.keys(tree(a))).toContain('deploy.sh');
     expect(tree(a)).toEqual(tree(b));
+  });
+
+  test('format options that are not plain values are read from their names (HelmChart failurePolicy)', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: helmchart, failurePolicy: retry, backOffLimit: 5 }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmChart').map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual([
+      ['retry', 5],
+      ['retry', 5],
+      ['retry', 5],
+    ]);
+  });
+
+  test('Flux driftDetection is read from its mode', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: flux, driftDetection: warn }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.spec.driftDetection)).toEqual(Array(3).fill({ mode: 'warn' }));
   });
 
   test('the synth replaces its earlier output as a whole', () => {

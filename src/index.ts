@@ -11,6 +11,8 @@ export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-b
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';
 export { FluxFormatOptions } from './release/flux';
 export { HelmChartFormatOptions } from './release/helm-chart';
+export { PlanChange, PlanDanger, PlannedDomain, PlannedItems, PlannedRelease, PlannedSecrets, PlanResult } from './plan/compare';
+export { Plan, PlanOptions, PlanTextOptions } from './plan/plan';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';

@@ -5,8 +5,10 @@
  *   synth     --config FILE --out DIR [--format F]   write manifests and files
  *   validate  --config FILE [--format F]             check only, write nothing
  *   init      [--config FILE] [--force]              write an example config
+ *   plan      --config FILE --against DIR [--json]   what a synth over DIR would change
  *
- * Exit codes: 0 ok, 1 invalid input, 2 usage.
+ * Exit codes: 0 ok (plan: nothing changes), 1 invalid input or a danger not
+ * allowed, 2 usage, 3 (plan) changes without a danger.
  */
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
@@ -16,6 +18,9 @@ import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
+import { DANGER_KINDS, PlanResult } from '../plan/compare';
+import { Plan, planAgainst } from '../plan/plan';
+import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -27,6 +32,10 @@ Commands:
   synth      check the configuration, then write the manifests and files to --out
   validate   check the configuration and everything it would write; write nothing
   init       write a commented example configuration (the guide's three domains)
+  plan       compare what synth would write with an earlier synth output (--against);
+             write nothing. Shows the releases, value paths and Wire services that
+             change, the Secrets to create, each domain's DNS records, certificates
+             and entry points, and the dangers for a running deployment
 
 Options:
   --config FILE   the configuration, YAML or JSON (synth, validate: required;
@@ -36,13 +45,23 @@ Options:
                   written by an earlier synth
   --format F      release format, overriding format.type of the file:
                   ${FORMAT_NAMES.join(', ')}
+  --against DIR   plan: the output folder of an earlier synth
+  --allow ID      plan, synth: accept one danger, by its id (kind:subject) or its
+                  kind (every danger of it); repeatable. Kinds:
+                  ${DANGER_KINDS.join(', ')}
+  --json          plan: print the plan as JSON on stdout
   --force         init: overwrite an existing file
   --quiet         print nothing but errors and warnings
   --help, -h      this text
   --version       the version
 
-Exit codes: 0 ok, 1 invalid input (each problem names the file, line and key),
-2 usage (unknown command or flag, missing --config/--out, unusable --out).
+synth over an earlier output compares first, as plan does, and refuses a
+danger that is not allowed; the first synth into a new folder compares nothing.
+
+Exit codes: 0 ok (plan: nothing changes), 1 invalid input (each problem names
+the file, line and key) or a danger not allowed, 2 usage (unknown command or
+flag, missing --config/--out/--against, unusable --out or --against), 3 plan:
+changes and no danger that is not allowed.
 
 The configuration's JSON Schema: ${'<package>/schema/multi-ingress.schema.json'}
 `;
@@ -55,6 +74,9 @@ interface Args {
   readonly config?: string;
   readonly out?: string;
   readonly format?: string;
+  readonly against?: string;
+  readonly allow: string[];
+  readonly json: boolean;
   readonly force: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
@@ -62,7 +84,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false };
+  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false, json: false, allow: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -70,14 +92,18 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--config':
       case '--out':
+      case '--against':
+      case '--allow':
       case '--format': {
         const value = inline ?? argv[++i];
         if (value === undefined || (inline === undefined && value.startsWith('--'))) {
           throw new UsageError(`${flag} needs a value`);
         }
-        args[flag.slice(2)] = value;
+        if (flag === '--allow') args.allow.push(value);
+        else args[flag.slice(2)] = value;
         break;
       }
+      case '--json':
       case '--force':
       case '--quiet':
       case '--help':
@@ -152,6 +178,23 @@ function version(): string {
   }
 }
 
+/** A danger the operator did not allow: exit code 1, nothing written. */
+class DangerError extends Error {
+  public constructor(public readonly result: PlanResult, public readonly against: string) {
+    super('refused');
+  }
+}
+
+/** Refuse --allow values that cannot name a danger. */
+function checkAllow(allow: readonly string[]): void {
+  for (const a of allow) {
+    const kind = a.includes(':') ? a.slice(0, a.indexOf(':')) : a;
+    if (!DANGER_KINDS.includes(kind) || a.endsWith(':')) {
+      throw new UsageError(`--allow ${a} is not a danger: expected a danger id KIND:SUBJECT as plan prints it, or a kind, one of ${DANGER_KINDS.join(', ')}`);
+    }
+  }
+}
+
 /** Run the command line; returns the exit code. */
 export function main(
   argv: string[],
@@ -181,6 +224,8 @@ export function main(
       case 'synth': {
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
+        if (args.json) throw new UsageError('--json is for plan only');
+        checkAllow(args.allow);
         const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
         const app = buildChecked(config, args.format, staging);
@@ -188,6 +233,11 @@ export function main(
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
           check(config, app);
+          // over an earlier output: refuse what would break the running deployment
+          if (isEarlierOutput(args.out!)) {
+            const result = planAgainst(args.out!, app, args.allow);
+            if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!);
+          }
           writeAtomically(args.out!, staging, () => {
             app.synth();
             files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
@@ -195,6 +245,20 @@ export function main(
         });
         if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
         return 0;
+      }
+      case 'plan': {
+        if (!args.config) throw new UsageError('plan needs --config FILE');
+        if (!args.against) throw new UsageError('plan needs --against DIR, the output folder of an earlier synth');
+        if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
+        checkAllow(args.allow);
+        const config = loadConfig(args.config);
+        const app = buildChecked(config, args.format, stagingPathFor('plan-only'));
+        const result = duringSynthesis(app, () => {
+          check(config, app);
+          return planAgainst(args.against!, app, args.allow);
+        });
+        out(args.json ? Plan.renderJson(result) : Plan.renderText(result));
+        return Plan.exitCode(result);
       }
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
@@ -219,16 +283,25 @@ export function main(
         return 0;
       }
       case undefined:
-        throw new UsageError('a command is needed: synth, validate or init');
+        throw new UsageError('a command is needed: synth, validate, plan or init');
       default:
-        throw new UsageError(`unknown command ${args.command}: expected synth, validate or init`);
+        throw new UsageError(`unknown command ${args.command}: expected synth, validate, plan or init`);
     }
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`${NAME}: invalid input, nothing was written:\n${e.problems.map((p) => `  ${p}`).join('\n')}\n`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof OutputError) {
+    if (e instanceof DangerError) {
+      const refused = Plan.refused(e.result);
+      err(
+        `${NAME}: refused, nothing was written: the change would break the deployment synthesized in ${e.against}:\n` +
+          refused.map((d) => `  ${d.id}: ${d.message}`).join('\n') +
+          `\nRun ${NAME} plan --against ${e.against} for the whole plan; accept a danger with --allow ID.\n`,
+      );
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof PreviousOutputError) {
       err(`${NAME}: ${e.message}\nRun ${NAME} --help for the options.\n`);
       return 2;
     }

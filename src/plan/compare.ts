@@ -251,7 +251,9 @@ function releaseObjectFields(o: any): any {
     delete spec.valuesContent;
     delete spec.values;
     if (isPlainObject(spec.source)) spec.source = { ...spec.source, helm: { ...spec.source.helm, valuesObject: undefined } };
-    if (Array.isArray(spec.sources)) spec.sources = spec.sources.map((s: any) => (isPlainObject(s?.helm) ? { ...s, helm: { ...s.helm, valuesObject: undefined } } : s));
+    if (Array.isArray(spec.sources)) {
+      spec.sources = spec.sources.map((s: any) => (isPlainObject(s?.helm) ? { ...s, helm: { ...s.helm, valuesObject: undefined } } : s));
+    }
   }
   return { ...o, spec };
 }
@@ -330,7 +332,8 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
     const b = after.releases.get(name);
     if (!a || !b) {
       const r = (b ?? a)!;
-      releases.push({ name, chart: r.chart, change: b ? PlanChange.ADDED : PlanChange.REMOVED, version: r.version, format: r.format, paths: [], details: [], restarts: [] });
+      const change = b ? PlanChange.ADDED : PlanChange.REMOVED;
+      releases.push({ name, chart: r.chart, change, version: r.version, format: r.format, paths: [], details: [], restarts: [] });
       continue;
     }
     const details: string[] = [];
@@ -373,7 +376,7 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
     const secretsB = b.secrets.join('\n');
     if (secretsA !== secretsB) details.push('secret values it reads');
     const paths = a.valuesSource === b.valuesSource ? [] : diffPaths(valuesOf(a), valuesOf(b));
-    for (const k of sorted([a.objectKey, b.objectKey].filter((k): k is string => k !== undefined && changedObjects.has(k)))) {
+    for (const k of sorted([a.objectKey, b.objectKey].filter((key): key is string => key !== undefined && changedObjects.has(key)))) {
       const oa = previous.objects.get(k);
       const ob = next.objects.get(k);
       if (oa && ob) {
@@ -468,7 +471,7 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
             `TLS of the live domain ${domain} changes from ${tlsA} to ${tlsB}: its ingresses switch to ${tlsB === 'cert-manager' ? 'a certificate cert-manager has yet to issue (minutes of certificate errors, and Let\'s Encrypt rate limits)' : 'a certificate from a Secret that must exist first'}. ` +
             (tlsB === 'cert-manager'
               ? 'Make sure cert-manager and its issuer work and the DNS points at the domain, then apply in a quiet hour'
-              : `Create the certificate Secret listed under secrets before applying`),
+              : 'Create the certificate Secret listed under secrets before applying'),
         });
       }
     }
@@ -504,7 +507,8 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
     const anything =
       change !== PlanChange.CHANGED ||
       plannedDomain.previousRelease !== undefined ||
-      plannedDomain.dnsAdd.length + plannedDomain.dnsRemove.length + certificates.length + plannedDomain.entryPointsAdded.length + plannedDomain.entryPointsRemoved.length > 0 ||
+      [plannedDomain.dnsAdd, plannedDomain.dnsRemove, certificates].some((l) => l.length > 0) ||
+      [plannedDomain.entryPointsAdded, plannedDomain.entryPointsRemoved].some((l) => l.length > 0) ||
       releases.some((r) => r.name === rb && r.change === PlanChange.CHANGED);
     if (anything) domains.push(plannedDomain);
   }
@@ -512,7 +516,10 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
   // secrets
   const secretsBefore = before.secrets();
   const secretsAfter = after.secrets();
-  const secrets = { create: sorted([...secretsAfter].filter((s) => !secretsBefore.has(s))), unused: sorted([...secretsBefore].filter((s) => !secretsAfter.has(s))) };
+  const secrets = {
+    create: sorted([...secretsAfter].filter((s) => !secretsBefore.has(s))),
+    unused: sorted([...secretsBefore].filter((s) => !secretsAfter.has(s))),
+  };
 
   const dangerList = dangers
     .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))

@@ -28,7 +28,8 @@ test('the fixture covers each case of the rule: default, dots, case and trailing
 
 test('the emitted names are the fixture: construct, HelmChart objects, ingress values, TLS Secrets', () => {
   const emitted = synth(props(FIXTURE.additionalDomains));
-  expect(emitted.backend.domainIngresses.map((d) => ({ domain: d.domain.name, ingressName: d.ingressName, release: d.releaseName }))).toEqual(EXPECTED);
+  const names = emitted.backend.domainIngresses.map((d) => ({ domain: d.domain.name, ingressName: d.ingressName, release: d.releaseName }));
+  expect(names).toEqual(EXPECTED);
   const releases = ingressReleases(emitted);
   expect(releases.map((r) => ({ domain: r.values.config.dns.base, ingressName: r.values.ingressName ?? '', release: r.name }))).toEqual(EXPECTED);
   const secrets = emitted.backend.expectedSecrets.filter((s) => s.key === 'tls-values.yaml').map((s) => s.name);

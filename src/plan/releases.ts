@@ -5,6 +5,7 @@
  * parsed only when asked for, once per distinct text.
  */
 import { parse } from 'yaml';
+import { readOwnYaml } from './read-yaml';
 import { Snapshot } from './snapshot';
 
 /** The release formats the plan reads. */
@@ -39,7 +40,7 @@ export function valuesOf(r: ReleaseRecord): any {
   if (typeof src !== 'string') return src ?? {};
   let v = parsedText.get(src);
   if (v === undefined) {
-    v = parse(src) ?? {};
+    v = readOwnYaml(src) ?? parse(src, { uniqueKeys: false }) ?? {};
     if (parsedText.size > 10000) parsedText.clear();
     parsedText.set(src, v);
   }

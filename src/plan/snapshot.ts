@@ -12,6 +12,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Artefacts } from '../artefacts';
+import { readOwnYaml } from './read-yaml';
 import { MARKER } from '../cli/output';
 import { quote } from '../errors';
 import { toYaml } from '../values/yaml';
@@ -125,7 +126,14 @@ export function snapshotOfDir(dir: string, next?: Snapshot): Snapshot {
           objects.set(same.key, same);
           continue;
         }
-        for (const parsed of parseAllDocuments(doc)) {
+        const own = readOwnYaml(doc);
+        if (own !== undefined) {
+          if (own === null || typeof own !== 'object') continue;
+          const key = objectKey(own);
+          objects.set(key, { key, data: own, text: doc });
+          continue;
+        }
+        for (const parsed of parseAllDocuments(doc, { uniqueKeys: false })) {
           if (parsed.errors.length > 0) {
             throw new PreviousOutputError(`${quote(path.join(dir, rel))} is not valid as the earlier output: ${parsed.errors[0].message.split('\n')[0]}`);
           }

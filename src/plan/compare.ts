@@ -39,7 +39,7 @@ export interface PlannedRelease {
   readonly previousVersion?: string;
   /** Release format after the change (before it, for a removed release): helmchart, flux, argocd or values. */
   readonly format: string;
-  /** Dotted Helm value paths that change (a map key with dots is written as it is), in order. */
+  /** Dotted Helm value paths that change (a map key with dots is written as it is), sorted. */
   readonly paths: string[];
   /** Other changes: chart version, repository, namespaces, format, secret values, fields of the deploying object. */
   readonly details: string[];
@@ -394,7 +394,7 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
       version: b.version,
       previousVersion: a.version !== b.version ? a.version : undefined,
       format: b.format,
-      paths,
+      paths: sorted(paths),
       details: sorted(details),
       restarts: changed ? restarts : [],
     });

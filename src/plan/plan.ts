@@ -44,10 +44,11 @@ export class Plan {
   public static readonly DANGER_KINDS: string[] = [...DANGER_KINDS];
 
   /**
-   * Compare the earlier output in `previousDir` (written by `synth` of the
-   * command line or by a `WireApp`, with its `.cdk8s-wire-multi-ingress`
-   * marker) with what `app` would synthesize now. Validates `app` (the
-   * unlinkability audit included) and writes nothing.
+   * Compare the earlier output in `previousDir` (the `outdir` of an earlier
+   * `app.synth()`, or the `--out` folder of the command line's `synth`) with
+   * what `app` would synthesize now. Validates `app` (the unlinkability
+   * audit included) and writes nothing; throws when `app` is not valid or
+   * `previousDir` is not a folder.
    *
    * @param previousDir the output folder of an earlier synthesis
    * @param app the app as it is now
@@ -59,7 +60,7 @@ export class Plan {
       if (errors.length > 0) {
         throw new Error(`the app is not valid, nothing was compared:\n${errors.map((e) => `  ${e}`).join('\n')}`);
       }
-      return planAgainst(previousDir, app, options.allow ?? []);
+      return planAgainst(previousDir, app, options.allow ?? [], false);
     });
   }
 
@@ -134,10 +135,10 @@ export class Plan {
 }
 
 /** `Plan.compare` for an app already validated in the current synthesis. */
-export function planAgainst(previousDir: string, app: App, allow: readonly string[]): PlanResult {
+export function planAgainst(previousDir: string, app: App, allow: readonly string[], requireMarker = true): PlanResult {
   try {
     const next = snapshotOfApp(app);
-    const previous = snapshotOfDir(previousDir, next);
+    const previous = snapshotOfDir(previousDir, next, requireMarker);
     return compareSnapshots(previous, next, allow);
   } finally {
     forgetParsedValues();

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Artefacts } from '../artefacts';
+import { Artefacts, WireApp } from '../artefacts';
 import { readOwnYaml } from './read-yaml';
 import { MARKER } from '../cli/output';
 import { quote } from '../errors';
@@ -63,8 +63,9 @@ export function snapshotOfApp(app: App): Snapshot {
       objects.set(key, { key, data, text: toYaml(data) });
     }
   }
+  // a WireApp writes the artefact files next to the manifests; a plain App does not
   const files = new Map<string, string>();
-  for (const f of Artefacts.of(app)) files.set(f.path, f.render());
+  if (app instanceof WireApp) for (const f of Artefacts.of(app)) files.set(f.path, f.render());
   return { objects, files };
 }
 
@@ -93,9 +94,10 @@ export function isEarlierOutput(dir: string): boolean {
 
 /**
  * Read the earlier output in `dir` (read only). Objects whose YAML equals an
- * object of `next` are taken from `next` without parsing.
+ * object of `next` are taken from `next` without parsing. With
+ * `requireMarker`, a folder without the marker of a synth is refused.
  */
-export function snapshotOfDir(dir: string, next?: Snapshot): Snapshot {
+export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true): Snapshot {
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(dir);
@@ -105,7 +107,7 @@ export function snapshotOfDir(dir: string, next?: Snapshot): Snapshot {
   if (!stat || !stat.isDirectory()) {
     throw new PreviousOutputError(`${quote(dir)} is not valid as the earlier output: it is not a folder; expected the --out folder of an earlier synth`);
   }
-  if (!isEarlierOutput(dir)) {
+  if (requireMarker && !isEarlierOutput(dir)) {
     throw new PreviousOutputError(
       `${quote(dir)} is not valid as the earlier output: it has no ${MARKER} file, so it was not written by a synth of cdk8s-wire-multi-ingress; expected the --out folder of an earlier synth`,
     );

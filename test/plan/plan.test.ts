@@ -79,7 +79,7 @@ const domainPaths = (d: string) => [
   'cannon.nginx_conf.additional_external_env_domains',
   'nginz.nginx_conf.additional_external_env_domains',
   `nginz.nginx_conf.multi_ingress_deeplink.${d}`,
-];
+].sort();
 /** Release name of each guide domain. */
 const GUIDE_RELEASES: { [domain: string]: string } = {
   'green.example.org': 'nginx-ingress-services',

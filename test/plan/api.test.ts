@@ -24,7 +24,10 @@ function quietly<T>(fn: () => T): T {
 }
 
 const ADDED = 'purple.example.com';
-const withAdded = (props: MultiIngressBackendProps): MultiIngressBackendProps => ({ ...props, additionalDomains: [...props.additionalDomains!, ADDED] });
+const withAdded = (props: MultiIngressBackendProps): MultiIngressBackendProps => ({
+  ...props,
+  additionalDomains: [...props.additionalDomains!, ADDED],
+});
 const ADDED_PATHS = [
   `galley.config.settings.multiIngress.nginz-https.${ADDED}`,
   `cargohold.config.aws.multiIngress.nginz-https.${ADDED}`,

@@ -53,6 +53,11 @@ export class WireDomain {
   /** The input exactly as the operator gave it. */
   public readonly input: string;
 
+  /** The normalised ASCII name, as `name`: a domain prints as itself in messages and templates. */
+  public toString(): string {
+    return this.name;
+  }
+
   /** REST API host: `nginz-https.<domain>`. */
   public readonly nginzHttps: string;
 
@@ -145,7 +150,7 @@ function normalise(input: unknown, what: string): string {
   }
   if (/[^\x00-\x7f]/.test(name) || raw.some((l) => l.startsWith('xn--'))) {
     const ascii = domainToASCII(name);
-    if (ascii === '') {
+    if (ascii === '' || !ascii.split('.').every(isValidAceLabel)) {
       return fail('it is not a valid internationalised domain name');
     }
     name = ascii;
@@ -177,4 +182,67 @@ function normalise(input: unknown, what: string): string {
     );
   }
   return name;
+}
+
+/**
+ * Whether an ASCII label that starts with `xn--` is real punycode: it decodes
+ * (RFC 3492) to a name with a non-ASCII character that encodes back to the
+ * same label. Node 22 and older refuse such a label in `domainToASCII`;
+ * Node 24 passes it through unchanged, so the check is our own.
+ */
+function isValidAceLabel(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const decoded = decodePunycode(label.slice(4));
+  return decoded !== undefined && /[^\x00-\x7f]/.test(decoded) && domainToASCII(`${decoded}.invalid`) === `${label}.invalid`;
+}
+
+/** RFC 3492 punycode decoding of one label's encoded part; undefined when it is not punycode. */
+function decodePunycode(input: string): string | undefined {
+  const base = 36;
+  const limit = 0x7fffffff;
+  let n = 128;
+  let i = 0;
+  let bias = 72;
+  const delimiter = input.lastIndexOf('-');
+  const output: number[] = [];
+  for (let j = 0; j < Math.max(delimiter, 0); j++) {
+    const c = input.charCodeAt(j);
+    if (c >= 0x80) return undefined;
+    output.push(c);
+  }
+  for (let index = delimiter < 0 ? 0 : delimiter + 1; index < input.length; ) {
+    const oldI = i;
+    let weight = 1;
+    for (let k = base; ; k += base) {
+      if (index >= input.length) return undefined;
+      const c = input.charCodeAt(index++);
+      const digit = c >= 48 && c <= 57 ? c - 22 : c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 97 : base;
+      if (digit >= base) return undefined;
+      i += digit * weight;
+      const t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+      if (i > limit) return undefined;
+      if (digit < t) break;
+      weight *= base - t;
+      if (weight > limit) return undefined;
+    }
+    const length = output.length + 1;
+    bias = adaptBias(i - oldI, length, oldI === 0);
+    n += Math.floor(i / length);
+    i %= length;
+    if (n > 0x10ffff) return undefined;
+    output.splice(i, 0, n);
+    i++;
+  }
+  return String.fromCodePoint(...output);
+}
+
+function adaptBias(delta: number, points: number, first: boolean): number {
+  let d = first ? Math.floor(delta / 700) : Math.floor(delta / 2);
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > 455) {
+    d = Math.floor(d / 35);
+    k += 36;
+  }
+  return k + Math.floor((36 * d) / (d + 38));
 }

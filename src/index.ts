@@ -1,4 +1,4 @@
-export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WrittenArtefact } from './artefacts';
+export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WireAppProps, WrittenArtefact } from './artefacts';
 export { AuditFinding, FindingSeverity, Observation, ObservationKind } from './audit/types';
 export { UnlinkabilityReport, UnlinkabilityReportProps } from './audit/unlinkability-report';
 export { CallingOptions } from './calling';

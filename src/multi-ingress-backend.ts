@@ -333,7 +333,7 @@ export class MultiIngressBackend extends Construct {
       ...webappRelease.expectedSecrets,
       ...this.domainIngresses.flatMap((d) => d.expectedSecrets),
     ];
-    reportAtSynth(this, this.warnings, () => this.expectedSecrets);
+    reportAtSynth(this, this.warnings, () => this.expectedSecrets, () => this.audit().passed);
     auditAtSynth(this, () => this.audit());
   }
 

@@ -72,7 +72,7 @@ test('inside a MultiIngressBackend the backend reports once for all domains', ()
     Testing.synth(chart);
     const secretsLists = output.lines().filter((l) => l.includes('create these'));
     expect(secretsLists).toHaveLength(1);
-    expect(secretsLists[0]).toContain('create these 3 Secret(s)');
+    expect(secretsLists[0]).toContain('create these 3 Secrets before the releases install');
   } finally {
     output.restore();
   }

@@ -34,6 +34,12 @@ describe('normalisation', () => {
     expect(WireDomain.parse(input).name).toBe(expected);
   });
 
+  test('a domain prints as its normalised name (messages, template strings)', () => {
+    const domain = WireDomain.parse(' Red.Example.COM. ');
+    expect(`${domain}`).toBe('red.example.com');
+    expect(String(domain)).toBe(domain.name);
+  });
+
   test('only one trailing dot is dropped', () => {
     expect(() => WireDomain.parse('red.example.com..')).toThrow('empty label');
   });
@@ -99,6 +105,10 @@ describe('validation', () => {
     ['only white space', '   ', 'empty'],
     ['numeric top-level label', 'example.123', 'top-level label is numeric'],
     ['invalid punycode', 'xn--zz.com', 'not a valid internationalised domain name'],
+    // Node 24's domainToASCII passes these through; our own decoder refuses them on every Node line
+    ['punycode of plain ASCII', 'xn--abc-.com', 'not a valid internationalised domain name'],
+    ['punycode with nothing encoded', 'xn--a.com', 'not a valid internationalised domain name'],
+    ['invalid punycode in a later label', 'xn--bcher-kva.xn--zz.com', 'not a valid internationalised domain name'],
   ])('rejects %s (%j)', (_rule, input, expected) => {
     const message = errorOf(() => WireDomain.parse(input));
     expect(message).toContain(JSON.stringify(input));

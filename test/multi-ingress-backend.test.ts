@@ -16,6 +16,7 @@ import {
   WireCharts,
 } from '../src';
 import { GUIDE, captureWarnings, domains, errorOf, ingressReleases, release, synth, valuesOf } from './util';
+import { describeSecrets } from '../src/report';
 
 /** A fake PEM key for leak tests (not a real key). */
 const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');
@@ -241,7 +242,7 @@ describe('TLS', () => {
       'kube-system/nginx-ingress-services-red-tls:tls-values.yaml',
       'kube-system/nginx-ingress-services-blue-tls:tls-values.yaml',
     ]);
-    expect(emitted.printed.join('\n')).toContain('kube-system/nginx-ingress-services-red-tls with key tls-values.yaml');
+    expect(describeSecrets('wire/backend', emitted.backend.expectedSecrets)).toContain('kube-system/nginx-ingress-services-red-tls with key tls-values.yaml');
     expect(emitted.yaml).not.toMatch(/PRIVATE KEY|tlsWildcardKey:/);
   });
 

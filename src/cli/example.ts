@@ -1,9 +1,11 @@
 /** What `init` writes: the guide's three domains, every option shown. */
-export const EXAMPLE_CONFIG = `# cdk8s-wire-multi-ingress configuration: the guide's three domains.
-# Check it:  cdk8s-wire-multi-ingress validate --config multi-ingress.yaml
-# Write it:  cdk8s-wire-multi-ingress synth --config multi-ingress.yaml --out synth-out
+export const EXAMPLE_CONFIG = `# yaml-language-server: $schema=./node_modules/cdk8s-wire-multi-ingress/schema/multi-ingress.schema.json
+# cdk8s-wire-multi-ingress configuration: the guide's three domains.
+# Check it:  npx cdk8s-wire-multi-ingress validate --config multi-ingress.yaml
+# Write it:  npx cdk8s-wire-multi-ingress synth --config multi-ingress.yaml --out synth-out
 # Every key is described in the JSON Schema shipped in the package
-# (schema/multi-ingress.schema.json); only defaultDomain is required.
+# (schema/multi-ingress.schema.json; the first line points editors with the YAML
+# language server at it when the package is installed here); only defaultDomain is required.
 
 # The domain wire-server was first deployed with.
 defaultDomain: green.example.org

@@ -21,6 +21,7 @@ import { MultiIngressBackend } from '../multi-ingress-backend';
 import { DANGER_KINDS, PlanResult } from '../plan/compare';
 import { Plan, planAgainst } from '../plan/plan';
 import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
+import { printSecretsAfterSynth } from '../report';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -51,7 +52,8 @@ Options:
                   ${DANGER_KINDS.join(', ')}
   --json          plan: print the plan as JSON on stdout
   --force         init: overwrite an existing file
-  --quiet         print nothing but errors and warnings
+  --quiet         print nothing but errors and the warnings about the input
+                  (not the audit's summary, nor the Secrets to create)
   --help, -h      this text
   --version       the version
 
@@ -131,8 +133,8 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
-  const app = new WireApp({ outdir });
+export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean = false): WireApp {
+  const app = new WireApp({ outdir, quiet });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);
   const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
@@ -151,9 +153,9 @@ function validateApp(app: IConstruct): string[] {
 }
 
 /** Build the deployment (the constructs check their props); every problem located in the config file. */
-function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean): WireApp {
   try {
-    return buildApp(config, format, outdir);
+    return buildApp(config, format, outdir, quiet);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
@@ -228,7 +230,7 @@ export function main(
         checkAllow(args.allow);
         const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = buildChecked(config, args.format, staging);
+        const app = buildChecked(config, args.format, staging, args.quiet);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -243,7 +245,7 @@ export function main(
             files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
           });
         });
-        if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
+        if (!args.quiet) out(`${NAME}: wrote ${files === 1 ? '1 file' : `${files} files`} to ${args.out}\n`);
         return 0;
       }
       case 'plan': {
@@ -252,7 +254,7 @@ export function main(
         if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
         checkAllow(args.allow);
         const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('plan-only'));
+        const app = buildChecked(config, args.format, stagingPathFor('plan-only'), args.quiet);
         const result = duringSynthesis(app, () => {
           check(config, app);
           return planAgainst(args.against!, app, args.allow);
@@ -264,8 +266,9 @@ export function main(
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
         const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('validate-only'));
+        const app = buildChecked(config, args.format, stagingPathFor('validate-only'), args.quiet);
         duringSynthesis(app, () => check(config, app));
+        printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);
         return 0;
       }

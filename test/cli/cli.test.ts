@@ -198,7 +198,7 @@ describe('synth, validate and init', () => {
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
-    expect(result.warned).toContain('create these 7 Secret(s)'); // wire-server, 3 TLS values, 3 edge proxies
+    expect(result.warned).toContain('create these 7 Secrets before the releases install'); // wire-server, 3 TLS values, 3 edge proxies
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
@@ -223,6 +223,34 @@ describe('synth, validate and init', () => {
     expect(run('init', '--config', file, '--force').code).toBe(0);
     expect(run('init', '--config', '-').out).toBe(EXAMPLE_CONFIG);
     expect(run('validate', '--config', file).code).toBe(0);
+  });
+
+  test('--quiet prints nothing for a valid deployment without warnings; without it, every Secret is listed after writing', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, EXAMPLE_CONFIG);
+    const quiet = run('synth', '--config', config, '--out', path.join(dir, 'quiet'), '--quiet');
+    expect(quiet).toMatchObject({ code: 0, out: '', err: '' });
+    expect(quiet.warned).toBe('');
+    const loud = run('synth', '--config', config, '--out', path.join(dir, 'loud'));
+    expect(loud.out).toMatch(/wrote \d+ files to /);
+    expect(loud.warned).toContain('create these 7 Secrets before the releases install');
+    expect(loud.warned).not.toContain('more');
+  });
+
+  test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const first = EXAMPLE_CONFIG.split('\n')[0];
+    const match = /^# yaml-language-server: \$schema=\.\/node_modules\/([^/]+)\/(.+)$/.exec(first);
+    expect(match).not.toBeNull();
+    expect(match![1]).toBe(pkg.name);
+    // the file exists in the package (package.json "files" is not set, so everything not in .npmignore ships)
+    expect(fs.existsSync(path.join(ROOT, match![2]))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, '.npmignore'), 'utf8').split('\n')).not.toContain(`/${match![2].split('/')[0]}/`);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, match![2]), 'utf8'));
+    expect(schema.$id).toBe(`https://unpkg.com/${pkg.name}/${match![2]}`);
+    const commands = EXAMPLE_CONFIG.split('\n').filter((l) => l.includes(`${pkg.name} `) && /\b(validate|synth)\b/.test(l));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) expect(line).toMatch(new RegExp(`npx ${pkg.name} (validate|synth) `));
   });
 
   test('--help documents every flag and command', () => {

@@ -318,7 +318,7 @@ describe('plain values files', () => {
       'wire.k8s.yaml',
     ]);
     expect(fs.statSync(path.join(outdir, 'deploy.sh')).mode % 0o1000).toBe(0o755);
-    expect(printed.join('\n')).toContain('provide these 4 secret values file(s)');
+    expect(printed.join('\n')).toContain('provide these 4 secret values files before the releases install');
     expect(printed.join('\n')).toContain('values file secrets/wire-server-secrets/secrets.yaml for release wire-server');
   });
 

@@ -182,7 +182,7 @@ function version(): string {
 
 /** A danger the operator did not allow: exit code 1, nothing written. */
 class DangerError extends Error {
-  public constructor(public readonly result: PlanResult, public readonly against: string) {
+  public constructor(public readonly result: PlanResult, public readonly against: string, public readonly config: string) {
     super('refused');
   }
 }
@@ -238,7 +238,7 @@ export function main(
           // over an earlier output: refuse what would break the running deployment
           if (isEarlierOutput(args.out!)) {
             const result = planAgainst(args.out!, app, args.allow);
-            if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!);
+            if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
           }
           writeAtomically(args.out!, staging, () => {
             app.synth();
@@ -300,7 +300,7 @@ export function main(
       err(
         `${NAME}: refused, nothing was written: the change would break the deployment synthesized in ${e.against}:\n` +
           refused.map((d) => `  ${d.id}: ${d.message}`).join('\n') +
-          `\nRun ${NAME} plan --against ${e.against} for the whole plan; accept a danger with --allow ID.\n`,
+          `\nRun ${NAME} plan --config ${e.config} --against ${e.against} for the whole plan; accept a danger with --allow ID.\n`,
       );
       return 1;
     }

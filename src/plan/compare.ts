@@ -489,7 +489,8 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
         id: `${DANGERS.REMOVED_LIVE}:${domain}`,
         kind: DANGERS.REMOVED_LIVE,
         message:
-          `${domain} is removed while it still has an entry point (${[...epA, ...(dnsA.length > 0 ? [`${dnsA.length} DNS record(s)`] : [])].join(', ')}): its users' clients get connection errors and its address and host names point at nothing. ` +
+          `${domain} is removed while it still has an entry point (${[...sorted(epA), ...(dnsA.length > 0 ? [`${dnsA.length} DNS record(s)`] : [])].join(', ')}): ` +
+          "its users' clients get connection errors and its address and host names point at nothing. " +
           'Tell its users, remove its DNS records and wait for their TTL, then remove the domain',
       });
     }
@@ -501,8 +502,8 @@ export function compareSnapshots(previous: Snapshot, next: Snapshot, allow: read
       dnsAdd: dnsB.filter((l) => !dnsA.includes(l)),
       dnsRemove: dnsA.filter((l) => !dnsB.includes(l)),
       certificates,
-      entryPointsAdded: epB.filter((e) => !epA.includes(e)),
-      entryPointsRemoved: epA.filter((e) => !epB.includes(e)),
+      entryPointsAdded: sorted(epB.filter((e) => !epA.includes(e))),
+      entryPointsRemoved: sorted(epA.filter((e) => !epB.includes(e))),
     };
     const anything =
       change !== PlanChange.CHANGED ||

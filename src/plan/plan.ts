@@ -116,7 +116,12 @@ export class Plan {
     if (result.domains.length > 0) lines.push('domains:');
     for (const d of result.domains.slice(0, limit * 2)) {
       const mark = d.change === PlanChange.ADDED ? '+' : d.change === PlanChange.REMOVED ? '-' : '~';
-      const release = d.previousRelease !== undefined ? `release ${d.previousRelease} -> ${d.release}` : d.release !== undefined ? `release ${d.release}` : 'no release';
+      const release =
+        d.release === undefined
+          ? `release ${d.previousRelease} removed`
+          : d.previousRelease !== undefined
+            ? `release ${d.previousRelease} -> ${d.release}`
+            : `release ${d.release}`;
       lines.push(`  ${mark} ${d.domain} (${release})`);
       if (d.dnsAdd.length + d.dnsRemove.length > 0) {
         const parts = [d.dnsAdd.length > 0 ? `add ${d.dnsAdd.length}` : '', d.dnsRemove.length > 0 ? `remove ${d.dnsRemove.length}` : ''].filter((x) => x !== '');

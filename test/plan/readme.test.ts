@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { Plan } from '../../src';
 import { main } from '../../src/cli/main';
 import { tempDir } from '../util';
 
@@ -72,7 +73,6 @@ test('the section shows what plan and synth print for adding and removing a doma
 });
 
 test('the section names every danger kind, and the restart table it points to', () => {
-  const { Plan } = require('../../src');
   for (const kind of Plan.DANGER_KINDS) expect(SECTION).toContain(`| \`${kind}\` |`);
   expect(fs.readFileSync(path.join(ROOT, 'src', 'plan', 'restarts.ts'), 'utf8')).toContain('export const RESTART_TABLE');
 });

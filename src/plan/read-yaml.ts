@@ -115,7 +115,8 @@ class Reader {
       const [k, at] = this.key(s);
       if (Object.prototype.hasOwnProperty.call(out, k)) fail();
       this.i++;
-      out[k] = this.value(s.slice(at), indent);
+      // an own property for every key, `__proto__` too (as JSON.parse does)
+      Object.defineProperty(out, k, { value: this.value(s.slice(at), indent), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -237,7 +237,7 @@ export function main(
           check(config, app);
           // over an earlier output: refuse what would break the running deployment
           if (isEarlierOutput(args.out!)) {
-            const result = planAgainst(args.out!, app, args.allow);
+            const result = planAgainst(args.out!, app, args.allow, true, true);
             if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
           }
           writeAtomically(args.out!, staging, () => {

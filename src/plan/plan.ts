@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { DANGER_KINDS, PlanChange, PlanDanger, PlanResult, PlannedRelease, compareSnapshots } from './compare';
 import { forgetParsedValues } from './releases';
-import { snapshotOfApp, snapshotOfDir } from './snapshot';
+import { isReport, snapshotOfApp, snapshotOfDir } from './snapshot';
 import { duringSynthesis } from '../artefacts';
 
 /** Options of `Plan.compare`. */
@@ -139,11 +139,17 @@ export class Plan {
   }
 }
 
-/** `Plan.compare` for an app already validated in the current synthesis. */
-export function planAgainst(previousDir: string, app: App, allow: readonly string[], requireMarker = true): PlanResult {
+/**
+ * `Plan.compare` for an app already validated in the current synthesis.
+ * With `dangersOnly` (the guard of synth), files that hold no danger are
+ * not compared.
+ */
+export function planAgainst(previousDir: string, app: App, allow: readonly string[], requireMarker = true, dangersOnly = false): PlanResult {
   try {
-    const next = snapshotOfApp(app);
-    const previous = snapshotOfDir(previousDir, next, requireMarker);
+    // the guard of synth needs the dangers only: it leaves the audit reports out
+    const skip = dangersOnly ? isReport : () => false;
+    const next = snapshotOfApp(app, skip);
+    const previous = snapshotOfDir(previousDir, next, requireMarker, skip);
     return compareSnapshots(previous, next, allow);
   } finally {
     forgetParsedValues();

@@ -53,8 +53,20 @@ function splitDocuments(text: string): string[] {
   return parts.map((p, i) => (i < parts.length - 1 ? `${p}\n` : p));
 }
 
-/** The synthesis of `app` in memory: what `synth()` would write, without writing it. */
-export function snapshotOfApp(app: App): Snapshot {
+/**
+ * Files the guard of `synth` does not compare: the audit reports (tens of
+ * megabytes at thousands of domains) hold no release, entry point or DNS
+ * record, so no danger.
+ */
+export function isReport(file: string): boolean {
+  return file.startsWith('audit/');
+}
+
+/**
+ * The synthesis of `app` in memory: what `synth()` would write, without
+ * writing it; without the files `skip` names.
+ */
+export function snapshotOfApp(app: App, skip: (file: string) => boolean = () => false): Snapshot {
   const objects = new Map<string, SnapshotObject>();
   for (const chart of app.charts) {
     for (const data of chart.toJson()) {
@@ -65,7 +77,7 @@ export function snapshotOfApp(app: App): Snapshot {
   }
   // a WireApp writes the artefact files next to the manifests; a plain App does not
   const files = new Map<string, string>();
-  if (app instanceof WireApp) for (const f of Artefacts.of(app)) files.set(f.path, f.render());
+  if (app instanceof WireApp) for (const f of Artefacts.of(app)) if (!skip(f.path)) files.set(f.path, f.render());
   return { objects, files };
 }
 
@@ -95,9 +107,10 @@ export function isEarlierOutput(dir: string): boolean {
 /**
  * Read the earlier output in `dir` (read only). Objects whose YAML equals an
  * object of `next` are taken from `next` without parsing. With
- * `requireMarker`, a folder without the marker of a synth is refused.
+ * `requireMarker`, a folder without the marker of a synth is refused. The
+ * files `skip` names are not read.
  */
-export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true): Snapshot {
+export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true, skip: (file: string) => boolean = () => false): Snapshot {
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(dir);
@@ -119,7 +132,7 @@ export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true
   const objects = new Map<string, SnapshotObject>();
   const files = new Map<string, string>();
   for (const rel of listFiles(dir)) {
-    if (rel === MARKER) continue;
+    if (rel === MARKER || skip(rel)) continue;
     const text = fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8');
     if (!rel.includes('/') && rel.endsWith('.k8s.yaml')) {
       for (const doc of splitDocuments(text)) {

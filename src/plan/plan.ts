@@ -43,6 +43,8 @@ export class Plan {
    */
   public static readonly DANGER_KINDS: string[] = [...DANGER_KINDS];
 
+  private constructor() {}
+
   /**
    * Compare the earlier output in `previousDir` (the `outdir` of an earlier
    * `app.synth()`, or the `--out` folder of the command line's `synth`) with

@@ -43,8 +43,6 @@ export class Plan {
    */
   public static readonly DANGER_KINDS: string[] = [...DANGER_KINDS];
 
-  private constructor() {}
-
   /**
    * Compare the earlier output in `previousDir` (the `outdir` of an earlier
    * `app.synth()`, or the `--out` folder of the command line's `synth`) with
@@ -139,6 +137,8 @@ export class Plan {
     lines.push(`${items('objects', result.objects)}; ${items('files', result.files)}`);
     return `${lines.join('\n')}\n`;
   }
+
+  private constructor() {}
 }
 
 /**

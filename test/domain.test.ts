@@ -4,9 +4,12 @@ import { WireDomain } from '../src/domain';
 
 /** The host-name prefixes Wire needs, in the order `hostNames` lists them. */
 const PREFIXES = ['nginz-https', 'nginz-ssl', 'webapp', 'assets', 'teams', 'account'];
-/** Longest DNS name, and the longest domain that keeps `nginz-https.<domain>` within it. */
+/**
+ * Longest DNS name (and ConfigMap key), and the longest domain: nginz names its deeplink ConfigMap
+ * keys `nginz-https.<domain>-deeplink.json` and `.html`, which must stay within 253.
+ */
 const MAX_NAME = 253;
-const MAX_DOMAIN = MAX_NAME - 'nginz-https.'.length;
+const MAX_DOMAIN = MAX_NAME - 'nginz-https.'.length - '-deeplink.json'.length;
 
 /** A valid domain of exactly `length` characters, made of 63-character labels and ending in `.com`. */
 function domainOfLength(length: number): string {
@@ -128,16 +131,30 @@ describe('validation', () => {
     expect(message).toContain('at most 63');
   });
 
-  test(`accepts a domain of ${MAX_DOMAIN} characters, whose host names stay within ${MAX_NAME}`, () => {
+  test(`accepts a domain of ${MAX_DOMAIN} characters, whose host names and deeplink ConfigMap keys stay within ${MAX_NAME}`, () => {
     const name = domainOfLength(MAX_DOMAIN);
     const domain = WireDomain.parse(name);
     expect(domain.name).toBe(name);
+    expect(WireDomain.MAX_LENGTH).toBe(MAX_DOMAIN);
     for (const host of domain.hostNames) {
       expect(host.length).toBeLessThanOrEqual(MAX_NAME);
     }
+    for (const suffix of ['-deeplink.json', '-deeplink.html']) {
+      expect(`${domain.nginzHttps}${suffix}`).toHaveLength(MAX_NAME);
+    }
   });
 
-  test.each([MAX_DOMAIN + 1, MAX_NAME, MAX_NAME + 1])('rejects a domain of %d characters', (length) => {
+  test(`rejects a domain of ${MAX_DOMAIN + 1} characters, naming the ConfigMap key that would be too long`, () => {
+    const name = domainOfLength(MAX_DOMAIN + 1);
+    const message = errorOf(() => WireDomain.parse(name));
+    expect(message).toContain(JSON.stringify(name));
+    expect(message).toContain(`it is ${MAX_DOMAIN + 1} characters long`);
+    expect(message).toContain('nginz-https.<domain>-deeplink.json');
+    expect(message).toContain(`would be ${MAX_NAME + 1} characters, over the limit of ${MAX_NAME}`);
+    expect(message).toContain(`at most ${MAX_DOMAIN} are allowed`);
+  });
+
+  test.each([241, MAX_NAME, MAX_NAME + 1])('rejects a domain of %d characters', (length) => {
     const name = domainOfLength(length);
     const message = errorOf(() => WireDomain.parse(name));
     expect(message).toContain(JSON.stringify(name));

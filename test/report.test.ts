@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { MultiIngressBackend, WireApp } from '../src';
-import { describeSecrets } from '../src/report';
 import { GUIDE, captureWarnings, tempDir } from './util';
+import { describeSecrets } from '../src/report';
 
 /** A deployment whose audit fails: one base value names another domain in the default domain's ingress. */
 const LEAKING = { ...GUIDE, ingressServicesValues: { extra: 'see red.example.com' } };

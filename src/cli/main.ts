@@ -164,6 +164,37 @@ function buildChecked(config: LoadedConfig, format: string | undefined, outdir: 
   }
 }
 
+/**
+ * Load the configuration and build the deployment, every problem of the run
+ * at once: when the schema refuses some values, the deployment is built
+ * without them, so that the constructs' and the audit's problems with the
+ * rest are reported with them.
+ */
+function loadAndBuild(file: string, format: string | undefined, outdir: string, quiet: boolean): { config: LoadedConfig; app: WireApp } {
+  let config: LoadedConfig;
+  try {
+    config = loadConfig(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.rest === undefined) throw e;
+    let more: string[] = [];
+    try {
+      // quiet: this build only collects problems
+      const app = buildChecked(e.rest, format, outdir, true);
+      duringSynthesis(app, () => check(e.rest!, app));
+    } catch (other) {
+      if (other instanceof ConfigError) more = other.problems;
+    }
+    throw new ConfigError(byLine([...e.problems, ...more.filter((p) => !e.problems.includes(p))]));
+  }
+  return { config, app: buildChecked(config, format, outdir, quiet) };
+}
+
+/** Problems ordered by the line they name (`file:line: ...`), the order kept within a line. */
+function byLine(problems: string[]): string[] {
+  const line = (p: string) => Number(/^.*?:(\d+)(?::\d+)?: /.exec(p)?.[1] ?? 0);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map(({ p }) => p);
+}
+
 /** Run the checks synth runs (the audit among them) before anything is written. */
 function check(config: LoadedConfig, app: WireApp): void {
   const errors = validateApp(app);
@@ -228,9 +259,8 @@ export function main(
         if (!args.out) throw new UsageError('synth needs --out DIR');
         if (args.json) throw new UsageError('--json is for plan only');
         checkAllow(args.allow);
-        const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = buildChecked(config, args.format, staging, args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -253,8 +283,7 @@ export function main(
         if (!args.against) throw new UsageError('plan needs --against DIR, the output folder of an earlier synth');
         if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
         checkAllow(args.allow);
-        const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('plan-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('plan-only'), args.quiet);
         const result = duringSynthesis(app, () => {
           check(config, app);
           return planAgainst(args.against!, app, args.allow);
@@ -265,8 +294,7 @@ export function main(
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
-        const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('validate-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet);
         duringSynthesis(app, () => check(config, app));
         printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);

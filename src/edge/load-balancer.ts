@@ -1,10 +1,10 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { quote } from '../errors';
 import { publishedNames } from './dns';
 import { loadKplus } from './kplus';
 import { DomainEdge } from './model';
-import { ResolvedLoadBalancer } from './options';
 
 /** One port of a load balancer Service. */
 export interface LoadBalancerPort {
@@ -14,8 +14,33 @@ export interface LoadBalancerPort {
   readonly targetPort: number | string;
 }
 
-/** The annotations of a domain's load balancer Service (pure). */
-export function loadBalancerAnnotations(edge: DomainEdge, lb: ResolvedLoadBalancer): { [key: string]: string } {
+/** What makes a Service one domain's load balancer at its own address (plain data, Kubernetes spelling). */
+export interface LoadBalancerServiceFields {
+  /** `metadata.annotations`: the shared ones, the address annotation of the implementation (if it reads one), external-dns. */
+  readonly annotations: { [key: string]: string };
+  /**
+   * Fields of `spec`: `type: LoadBalancer`, `externalTrafficPolicy: Local`,
+   * one IP family (the address's), `loadBalancerIP` only when the
+   * implementation reads it, `loadBalancerSourceRanges` when given.
+   */
+  readonly spec: {
+    readonly type: 'LoadBalancer';
+    readonly externalTrafficPolicy: 'Local';
+    readonly ipFamilyPolicy: 'SingleStack';
+    readonly ipFamilies: ['IPv4' | 'IPv6'];
+    readonly loadBalancerIP?: string;
+    readonly loadBalancerSourceRanges?: string[];
+  };
+}
+
+/**
+ * The annotations and spec fields of a domain's `LoadBalancer` Service (pure),
+ * for the per-domain load balancer and the in-cluster edge proxy's Service
+ * alike. The address is requested in exactly one way, the one the chosen
+ * `LoadBalancerImplementation` reads: an annotation, or `spec.loadBalancerIP`.
+ */
+export function loadBalancerServiceFields(edge: DomainEdge): LoadBalancerServiceFields {
+  const lb = edge.settings.loadBalancer;
   const annotations: { [key: string]: string } = { ...lb.annotations };
   for (const key of lb.addressAnnotations) {
     annotations[key] = edge.address.text;
@@ -24,14 +49,48 @@ export function loadBalancerAnnotations(edge: DomainEdge, lb: ResolvedLoadBalanc
     annotations['external-dns.alpha.kubernetes.io/hostname'] = publishedNames(edge).join(',');
     annotations['external-dns.alpha.kubernetes.io/ttl'] = String(edge.settings.dns.ttl);
   }
-  return annotations;
+  return {
+    annotations,
+    spec: {
+      type: 'LoadBalancer',
+      // clients keep their source address, and only nodes with a selected pod answer
+      externalTrafficPolicy: 'Local',
+      ipFamilyPolicy: 'SingleStack',
+      ipFamilies: [edge.address.family === 6 ? 'IPv6' : 'IPv4'],
+      ...(lb.setLoadBalancerIp ? { loadBalancerIP: edge.address.text } : {}),
+      ...(lb.sourceRanges.length > 0 ? { loadBalancerSourceRanges: [...lb.sourceRanges] } : {}),
+    },
+  };
+}
+
+/** The entry addresses claimed so far in each app, by the Service that claims them. */
+const claims = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Record that a Service of the app claims a domain's entry address; refuse a
+ * second one (an edge proxy and a load balancer for one domain, two
+ * standalone constructs given one address): a domain has one entry point.
+ */
+export function claimEntryAddress(scope: Construct, edge: DomainEdge, who: string): void {
+  const root = scope.node.root;
+  let byAddress = claims.get(root);
+  if (byAddress === undefined) {
+    byAddress = new Map();
+    claims.set(root, byAddress);
+  }
+  const earlier = byAddress.get(edge.address.text);
+  if (earlier !== undefined) {
+    throw new Error(
+      `two entry points claim the address ${quote(edge.address.text)}: ${earlier} and ${who} (of ${quote(edge.domain.name)}); ` +
+        'each address belongs to one entry point of one domain, where its DNS records point: give one of them another address, or leave it out',
+    );
+  }
+  byAddress.set(edge.address.text, `${who} (of ${quote(edge.domain.name)})`);
 }
 
 /**
- * A `LoadBalancer` Service at one domain's own address: ports as given,
- * `externalTrafficPolicy: Local` (clients keep their source address, and
- * only nodes with a selected pod answer), one IP family (the address's), the
- * address requested by `spec.loadBalancerIP` and/or annotations.
+ * A `LoadBalancer` Service at one domain's own address, with the fields of
+ * `loadBalancerServiceFields` and the given ports.
  *
  * @param select adds the pod selector to the Service
  */
@@ -41,17 +100,18 @@ export function addLoadBalancerService(
   edge: DomainEdge,
   options: { name: string; namespace?: string; ports: readonly LoadBalancerPort[]; select: (service: kplus.Service) => void },
 ): kplus.Service {
-  const lb = edge.settings.loadBalancer;
+  const fields = loadBalancerServiceFields(edge);
+  claimEntryAddress(scope, edge, `Service ${options.namespace ?? Chart.of(scope).namespace ?? 'default'}/${options.name}`);
   const plus = loadKplus();
   const service = new plus.Service(scope, id, {
     metadata: {
       name: options.name,
       namespace: options.namespace,
-      annotations: loadBalancerAnnotations(edge, lb),
+      annotations: fields.annotations,
     },
     type: plus.ServiceType.LOAD_BALANCER,
     ports: options.ports.map((p) => ({ name: p.name, port: p.port, targetPort: typeof p.targetPort === 'number' ? p.targetPort : p.port })),
-    loadBalancerSourceRanges: lb.sourceRanges.length > 0 ? [...lb.sourceRanges] : undefined,
+    loadBalancerSourceRanges: fields.spec.loadBalancerSourceRanges,
   });
   options.select(service);
   // cdk8s-plus has no setting for these. Its KubeService applies JSON patches
@@ -66,12 +126,12 @@ export function addLoadBalancerService(
   });
   api.addJsonPatch(
     JsonPatch.remove('/spec/externalIPs'), // an empty list
-    JsonPatch.add('/spec/externalTrafficPolicy', 'Local'),
-    JsonPatch.add('/spec/ipFamilyPolicy', 'SingleStack'),
-    JsonPatch.add('/spec/ipFamilies', [edge.address.family === 6 ? 'IPv6' : 'IPv4']),
+    JsonPatch.add('/spec/externalTrafficPolicy', fields.spec.externalTrafficPolicy),
+    JsonPatch.add('/spec/ipFamilyPolicy', fields.spec.ipFamilyPolicy),
+    JsonPatch.add('/spec/ipFamilies', fields.spec.ipFamilies),
   );
-  if (lb.setLoadBalancerIp) {
-    api.addJsonPatch(JsonPatch.add('/spec/loadBalancerIp', edge.address.text));
+  if (fields.spec.loadBalancerIP !== undefined) {
+    api.addJsonPatch(JsonPatch.add('/spec/loadBalancerIp', fields.spec.loadBalancerIP));
   }
   return service;
 }
@@ -95,4 +155,25 @@ export function addIngressLoadBalancer(scope: Construct, id: string, edge: Domai
       }
     },
   });
+}
+
+/**
+ * The warning for load balancers per domain on k3s / RKE2 (the HelmChart
+ * format): k3s's built-in ServiceLB (klipper-lb) takes a LoadBalancer
+ * Service's ports on the host ports of the nodes, so a second Service that
+ * wants 80 and 443 stays Pending without an address.
+ *
+ * @param formatName the release format's `name`
+ * @param services how many load balancer Services the deployment has
+ */
+export function serviceLbWarning(formatName: string, services: number): string | undefined {
+  if (formatName !== 'helmchart' || services === 0) {
+    return undefined;
+  }
+  return (
+    `the HelmChart format (k3s / RKE2) is used with ${services} load balancer Service(s), one per domain, each wanting ports 80 and 443: ` +
+    "k3s's built-in ServiceLB (klipper-lb; on RKE2 with --enable-servicelb) binds a Service's ports on the nodes' host ports, " +
+    'so only one LoadBalancer Service (the ingress controller\'s own counts) gets 80 and 443 and the others stay Pending without an address. ' +
+    'Run k3s with --disable servicelb and install MetalLB (or kube-vip), or serve the domains through edge proxies (loadBalancer.enabled: false)'
+  );
 }

@@ -137,18 +137,17 @@ describe.each([
     expect(s.release('wire-server')).toMatchObject({ change: 'changed', paths: domainPaths(added), restarts: ['galley', 'cargohold', 'nginz', 'cannon'] });
     expect(s.result.releases.filter((r: any) => r.change === 'unchanged').map((r: any) => r.name)).toEqual([...releaseNames, 'webapp'].sort());
     const secrets = [`Secret kube-system/${derived(added)}-tls key tls-values.yaml`];
-    if (isGuide) secrets.push(`Secret wire-edge/wire-edge-${added.replace(/\./g, '-')}-tls`);
+    const edgeProxies = isGuide && base.entryPoints.edgeProxies === true;
+    if (edgeProxies) secrets.push(`Secret ${base.entryPoints.edgeProxyNamespace ?? 'wire-edge'}/wire-edge-${added.replace(/\./g, '-')}-tls`);
     expect(s.result.secrets).toEqual({ create: secrets, unused: [] });
     const domain = s.result.domains.find((d: any) => d.domain === added);
     expect(s.result.domains.map((d: any) => d.domain)).toEqual([added]);
     expect(domain).toMatchObject({ change: 'added', release: derived(added), dnsRemove: [], certificates: [], entryPointsRemoved: [] });
     if (isGuide) {
       expect(domain.dnsAdd).toEqual(hostNames(added).map((h) => `${h}. 3600 IN A 203.0.113.40`));
-      expect(domain.entryPointsAdded).toEqual([
-        `load balancer Service wire/wire-entry-${added.replace(/\./g, '-')} at 203.0.113.40`,
-        `in-cluster edge proxy Service wire-edge/wire-edge-${added.replace(/\./g, '-')} at 203.0.113.40`,
-        `HAProxy edge proxy edge/${added}/haproxy.cfg`,
-      ].sort());
+      const entryPoints = [`load balancer Service wire/wire-entry-${added.replace(/\./g, '-')} at 203.0.113.40`, `HAProxy edge proxy edge/${added}/haproxy.cfg`];
+      if (edgeProxies) entryPoints.push(`in-cluster edge proxy Service wire-edge/wire-edge-${added.replace(/\./g, '-')} at 203.0.113.40`);
+      expect(domain.entryPointsAdded).toEqual(entryPoints.sort());
     } else {
       expect(domain).toMatchObject({ dnsAdd: [], entryPointsAdded: [] });
     }

@@ -6,6 +6,7 @@
  *   validate  --config FILE [--format F]             check only, write nothing
  *   init      [--config FILE] [--force]              write an example config
  *   plan      --config FILE --against DIR [--json]   what a synth over DIR would change
+ *   verify    --config FILE [--connect ...]           probe the live deployment (src/verify)
  *
  * Exit codes: 0 ok (plan: nothing changes), 1 invalid input or a danger not
  * allowed, 2 usage, 3 (plan) changes without a danger.
@@ -22,6 +23,7 @@ import { DANGER_KINDS, PlanResult } from '../plan/compare';
 import { Plan, planAgainst } from '../plan/plan';
 import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
 import { printSecretsAfterSynth } from '../report';
+import { runVerify } from '../verify/command';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -37,6 +39,8 @@ Commands:
              write nothing. Shows the releases, value paths and Wire services that
              change, the Secrets to create, each domain's DNS records, certificates
              and entry points, and the dangers for a running deployment
+  verify     probe the live deployment from outside: DNS, TLS and HTTP per domain
+             (${NAME} verify --help for its options)
 
 Options:
   --config FILE   the configuration, YAML or JSON (synth, validate: required;
@@ -343,6 +347,11 @@ export function main(
   }
 }
 
+/** The command line: `verify` (asynchronous, options of its own) or one of the commands of `main`. */
+export async function cli(argv: string[]): Promise<number> {
+  return argv[0] === 'verify' ? runVerify(argv.slice(1)) : main(argv);
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void cli(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

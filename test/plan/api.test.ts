@@ -23,7 +23,7 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
-const ADDED = 'purple.example.com';
+const ADDED = 'purple.example.info';
 const withAdded = (props: MultiIngressBackendProps): MultiIngressBackendProps => ({
   ...props,
   additionalDomains: [...props.additionalDomains!, ADDED],

@@ -127,7 +127,7 @@ describe.each([
   });
 
   test('one domain added: its release, the wire-server paths that name it, the restarts, its Secret, DNS and entry points; exit 3', () => {
-    const added = 'purple.example.com';
+    const added = 'purple.example.info';
     const changed = { ...base, additionalDomains: [...base.additionalDomains, added] };
     if (isGuide) changed.entryPoints = { ...base.entryPoints, addresses: { ...base.entryPoints.addresses, [added]: '203.0.113.40' } };
     const s = plan(base, changed);

@@ -42,9 +42,9 @@ test('the section shows what plan and synth print for adding and removing a doma
     config,
     stringify({
       ...GUIDE,
-      additionalDomains: [...GUIDE.additionalDomains, 'purple.example.com'],
-      ingressNames: { ...GUIDE.ingressNames, 'purple.example.com': 'purple' },
-      entryPoints: { ...GUIDE.entryPoints, addresses: { ...GUIDE.entryPoints.addresses, 'purple.example.com': '198.51.100.77' } },
+      additionalDomains: [...GUIDE.additionalDomains, 'purple.example.info'],
+      ingressNames: { ...GUIDE.ingressNames, 'purple.example.info': 'purple' },
+      entryPoints: { ...GUIDE.entryPoints, addresses: { ...GUIDE.entryPoints.addresses, 'purple.example.info': '198.51.100.77' } },
     }),
   );
   const added = run(dir, 'plan', '--config', config, '--against', out, '--quiet');

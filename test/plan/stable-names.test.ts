@@ -16,7 +16,7 @@ const EXPECTED: Array<{ domain: string; ingressName: string; release: string }> 
 const props = (additionalDomains: string[]) => ({
   defaultDomain: FIXTURE.defaultDomain as string,
   additionalDomains,
-  ingressNames: additionalDomains.includes('chosen.example.com') ? FIXTURE.ingressNames : undefined,
+  ingressNames: additionalDomains.includes('chosen.example.ch') ? FIXTURE.ingressNames : undefined,
 });
 
 test('the fixture covers each case of the rule: default, dots, case and trailing dot, IDN, 30 characters, hashed, hyphen dropped before the hash, chosen', () => {
@@ -41,7 +41,7 @@ test('adding, removing and reordering the other domains renames no release', () 
   const lists = [
     [...FIXTURE.additionalDomains].reverse(),
     FIXTURE.additionalDomains.filter((_: string, i: number) => i % 2 === 0),
-    ['zzz.example.com', ...FIXTURE.additionalDomains.slice(3), 'aaa.example.net'],
+    ['zzz.example.se', ...FIXTURE.additionalDomains.slice(3), 'aaa.example.fi'],
   ];
   for (const list of lists) {
     const emitted = synth(props(list));

@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
-import { Chart, Duration, Size } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-28';
+import { ApiObject, Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { loadKplus } from './kplus';
+import { RenderedObject } from '../artefacts';
 import { WireDomain } from '../domain';
 import { Problems, quote } from '../errors';
 import { ExpectedSecret } from '../release/release-spec';
@@ -89,10 +88,12 @@ export class EdgeProxy extends Construct {
   public readonly haproxyConfig: string;
   /** The Secret the operator must create in the proxy's namespace. */
   public readonly expectedSecret: ExpectedSecret;
+  /** The proxy's ConfigMap (`haproxy.cfg`). */
+  public readonly configMap: ApiObject;
   /** The proxy's Deployment. */
-  public readonly deployment: kplus.Deployment;
+  public readonly deployment: ApiObject;
   /** The proxy's LoadBalancer Service. */
-  public readonly service: kplus.Service;
+  public readonly service: ApiObject;
 
   public constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
@@ -122,52 +123,92 @@ export class EdgeProxy extends Construct {
         "assets, teams, account) and no other domain; key ca.crt: the CAs that signed the backend's certificate",
     };
 
-    const plus = loadKplus();
-    const configMap = new plus.ConfigMap(this, 'Config', {
-      metadata: { name: `${this.name}-haproxy` },
-      data: { 'haproxy.cfg': this.haproxyConfig },
-    });
+    // plain ApiObjects with the fields cdk8s-plus-28's ConfigMap and Deployment wrote before, under the
+    // same construct ids (`<id>/Resource`): through cdk8s-plus they cost more than a third of a synth
     const hp = edge.settings.haproxy;
     const httpRedirect = hp.httpRedirect;
-    this.deployment = new plus.Deployment(this, 'Deployment', {
+    const configMapName = `${this.name}-haproxy`;
+    this.configMap = new RenderedObject(new Construct(this, 'Config'), 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMapName },
+      data: { 'haproxy.cfg': this.haproxyConfig },
+      immutable: false,
+    });
+    const deploymentScope = new Construct(this, 'Deployment');
+    // the label cdk8s-plus selected the pods with
+    const podLabels = { 'cdk8s.io/metadata.addr': Names.toLabelValue(deploymentScope) };
+    this.deployment = new RenderedObject(deploymentScope, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: this.name },
-      replicas: hp.replicas,
-      podMetadata: {
-        // a new configuration rolls the pods
-        annotations: { 'checksum/haproxy.cfg': createHash('sha256').update(this.haproxyConfig).digest('hex') },
+      spec: {
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        replicas: hp.replicas,
+        selector: { matchLabels: podLabels },
+        strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+        template: {
+          metadata: {
+            // a new configuration rolls the pods
+            annotations: { 'checksum/haproxy.cfg': createHash('sha256').update(this.haproxyConfig).digest('hex') },
+            labels: podLabels,
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            containers: [
+              {
+                // the image's entrypoint runs `haproxy -W -db <args>`
+                args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`],
+                image: hp.image,
+                imagePullPolicy: 'IfNotPresent', // the tag is pinned
+                name: 'haproxy',
+                ports: [
+                  { containerPort: CONTAINER_HTTPS_PORT, name: 'https' },
+                  ...(httpRedirect ? [{ containerPort: CONTAINER_HTTP_PORT, name: 'http' }] : []),
+                ],
+                readinessProbe: { failureThreshold: 3, periodSeconds: 10, tcpSocket: { port: CONTAINER_HTTPS_PORT } },
+                resources: { limits: { cpu: '1000m', memory: '256Mi' }, requests: { cpu: '100m', memory: '64Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsGroup: HAPROXY_UID,
+                  runAsNonRoot: true,
+                  runAsUser: HAPROXY_UID,
+                },
+                volumeMounts: [
+                  { mountPath: CONTAINER_CONFIG_DIR, name: 'config', readOnly: true },
+                  { mountPath: CONTAINER_TLS_DIR, name: 'tls', readOnly: true },
+                ],
+              },
+            ],
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            securityContext: { fsGroup: HAPROXY_UID, fsGroupChangePolicy: 'Always', runAsGroup: HAPROXY_UID, runAsNonRoot: true, runAsUser: HAPROXY_UID },
+            setHostnameAsFQDN: false,
+            terminationGracePeriodSeconds: 30,
+            volumes: [
+              { configMap: { name: configMapName }, name: 'config' },
+              {
+                name: 'tls',
+                secret: {
+                  defaultMode: 0o440,
+                  // HAProxy reads the key from "<certificate>.key" beside the certificate
+                  items: [
+                    { key: 'ca.crt', path: 'ca.crt' },
+                    { key: 'tls.crt', path: 'edge.pem' },
+                    { key: 'tls.key', path: 'edge.pem.key' },
+                  ],
+                  secretName,
+                },
+              },
+            ],
+          },
+        },
       },
-      securityContext: { user: HAPROXY_UID, group: HAPROXY_UID, fsGroup: HAPROXY_UID, ensureNonRoot: true },
-      automountServiceAccountToken: false,
     });
-    const container = this.deployment.addContainer({
-      name: 'haproxy',
-      image: hp.image,
-      imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT, // the tag is pinned
-      // the image's entrypoint runs `haproxy -W -db <args>`
-      args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`],
-      ports: [
-        { name: 'https', number: CONTAINER_HTTPS_PORT },
-        ...(httpRedirect ? [{ name: 'http', number: CONTAINER_HTTP_PORT }] : []),
-      ],
-      securityContext: { user: HAPROXY_UID, group: HAPROXY_UID, ensureNonRoot: true, readOnlyRootFilesystem: true },
-      resources: {
-        cpu: { request: plus.Cpu.millis(100), limit: plus.Cpu.millis(1000) },
-        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-      },
-      readiness: plus.Probe.fromTcpSocket({ port: CONTAINER_HTTPS_PORT, periodSeconds: Duration.seconds(10) }),
-    });
-    container.mount(CONTAINER_CONFIG_DIR, plus.Volume.fromConfigMap(this, 'ConfigVolume', configMap, { name: 'config' }), { readOnly: true });
-    const secret = plus.Secret.fromSecretName(this, 'Tls', secretName);
-    container.mount(
-      CONTAINER_TLS_DIR,
-      plus.Volume.fromSecret(this, 'TlsVolume', secret, {
-        name: 'tls',
-        defaultMode: 0o440,
-        // HAProxy reads the key from "<certificate>.key" beside the certificate
-        items: { 'tls.crt': { path: 'edge.pem' }, 'tls.key': { path: 'edge.pem.key' }, 'ca.crt': { path: 'ca.crt' } },
-      }),
-      { readOnly: true },
-    );
 
     this.service = addLoadBalancerService(this, 'Service', edge, {
       name: this.name,
@@ -175,7 +216,7 @@ export class EdgeProxy extends Construct {
         ...(httpRedirect ? [{ name: 'http', port: 80, targetPort: 'http' }] : []),
         { name: 'https', port: 443, targetPort: 'https' },
       ],
-      select: (service) => service.select(this.deployment),
+      selector: podLabels,
     });
   }
 }

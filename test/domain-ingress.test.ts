@@ -162,7 +162,7 @@ describe('entry point of one domain', () => {
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
     const ingress = new DomainIngress(chart, 'red', { domain: 'red.example.com', ingressName: 'red', entryPoint: { ...ENTRY, edgeProxyScope: edge } });
     expect(ingress.edgeProxy!.name).toBe('wire-edge-red');
-    expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']); // 2 replicas by default
     expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
   });
 
@@ -174,7 +174,7 @@ describe('entry point of one domain', () => {
     expect(Testing.synth(chart)).toEqual([]);
     // without load balancers, one chart is fine
     new DomainIngress(chart, 'blue', { domain: 'blue.example.net', entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: chart } });
-    expect(quietSynth(chart).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'Service']);
+    expect(quietSynth(chart).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'PodDisruptionBudget', 'Service']);
   });
 
   test('bad entry points are refused with the domain and the address named, before anything is created', () => {

@@ -11,7 +11,10 @@ import {
   CONTAINER_CONFIG_DIR,
   CONTAINER_HTTPS_PORT,
   CONTAINER_HTTP_PORT,
+  CONTAINER_PID_FILE,
+  CONTAINER_RUN_DIR,
   CONTAINER_TLS_DIR,
+  certificateReloadScript,
   containerTarget,
   renderHaproxyConfig,
 } from './haproxy';
@@ -66,18 +69,38 @@ export interface EdgeProxyProps {
 const MAX_NAME = 55;
 /** The user and group of the official HAProxy image. */
 const HAPROXY_UID = 99;
+/** Pod Security "restricted": no capability (the ports are unprivileged), no privilege escalation, not root, read-only. */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsGroup: HAPROXY_UID,
+  runAsNonRoot: true,
+  runAsUser: HAPROXY_UID,
+};
 
 /**
  * One domain's HAProxy edge proxy as Kubernetes objects, for an edge that
  * runs in a cluster other than the backend's: a `ConfigMap` with the same
- * configuration as the VPS's (on unprivileged ports), a `Deployment` of the
- * official `haproxy` image and a `LoadBalancer` Service at the domain's own
- * address.
+ * configuration as the VPS's (on unprivileged ports 8443 and 8080), a
+ * `Deployment` of the official `haproxy` image, a `LoadBalancer` Service at
+ * the domain's own address (443 and 80 to those ports) and, with more than
+ * one replica, a `PodDisruptionBudget` (one replica may be down) and a
+ * spread of the replicas over nodes.
+ *
+ * The pods meet the Pod Security "restricted" profile: the image's user
+ * (uid 99), no capabilities, no privilege escalation, the runtime's default
+ * seccomp profile, a read-only root file system. HAProxy has a readiness and
+ * a liveness probe on its HTTPS port.
  *
  * The certificate comes from a Secret the operator creates in the proxy's
  * namespace (see `expectedSecret`): keys `tls.crt` (chain) and `tls.key` for
  * the domain's six host names, and `ca.crt`, the CAs of the backend's
- * certificate. It is never written into the output.
+ * certificate. It is never written into the output. A container beside
+ * HAProxy watches the mounted Secret and reloads HAProxy (SIGUSR2 to its
+ * master) when the certificate changes, so a renewed certificate is served
+ * without a restart, within 10 seconds of the kubelet updating the files.
  */
 export class EdgeProxy extends Construct {
   /** The domain. */
@@ -94,6 +117,8 @@ export class EdgeProxy extends Construct {
   public readonly deployment: ApiObject;
   /** The proxy's LoadBalancer Service. */
   public readonly service: ApiObject;
+  /** The proxy's PodDisruptionBudget (with more than one replica). */
+  public readonly podDisruptionBudget?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
@@ -120,7 +145,9 @@ export class EdgeProxy extends Construct {
       releaseName: this.name,
       description:
         `keys tls.crt and tls.key: certificate chain and key for the host names of ${this.domain.name} (nginz-https, nginz-ssl, webapp, ` +
-        "assets, teams, account) and no other domain; key ca.crt: the CAs that signed the backend's certificate",
+        'assets, teams, account) and no other domain; key ca.crt (required: HAProxy verifies the backend with it and does not start ' +
+        "without it): the CA certificates that signed the backend's certificate (for a Let's Encrypt backend, its root ISRG Root X1). " +
+        'A renewed certificate is picked up by the running proxy',
     };
 
     // plain ApiObjects with the fields cdk8s-plus-28's ConfigMap and Deployment wrote before, under the
@@ -158,10 +185,12 @@ export class EdgeProxy extends Construct {
             automountServiceAccountToken: false,
             containers: [
               {
-                // the image's entrypoint runs `haproxy -W -db <args>`
-                args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`],
+                // the image's entrypoint runs `haproxy -W -db <args>`: a master that reloads on SIGUSR2
+                args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`, '-p', CONTAINER_PID_FILE],
                 image: hp.image,
                 imagePullPolicy: 'IfNotPresent', // the tag is pinned
+                // a worker that stops accepting connections is restarted
+                livenessProbe: { failureThreshold: 3, initialDelaySeconds: 10, periodSeconds: 20, tcpSocket: { port: CONTAINER_HTTPS_PORT } },
                 name: 'haproxy',
                 ports: [
                   { containerPort: CONTAINER_HTTPS_PORT, name: 'https' },
@@ -169,16 +198,23 @@ export class EdgeProxy extends Construct {
                 ],
                 readinessProbe: { failureThreshold: 3, periodSeconds: 10, tcpSocket: { port: CONTAINER_HTTPS_PORT } },
                 resources: { limits: { cpu: '1000m', memory: '256Mi' }, requests: { cpu: '100m', memory: '64Mi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: true,
-                  runAsGroup: HAPROXY_UID,
-                  runAsNonRoot: true,
-                  runAsUser: HAPROXY_UID,
-                },
+                securityContext: RESTRICTED_CONTAINER,
                 volumeMounts: [
                   { mountPath: CONTAINER_CONFIG_DIR, name: 'config', readOnly: true },
+                  { mountPath: CONTAINER_RUN_DIR, name: 'run' },
+                  { mountPath: CONTAINER_TLS_DIR, name: 'tls', readOnly: true },
+                ],
+              },
+              {
+                // a renewed certificate reaches HAProxy: see certificateReloadScript
+                command: ['/bin/sh', '-c', certificateReloadScript()],
+                image: hp.image,
+                imagePullPolicy: 'IfNotPresent',
+                name: 'reload-certificate',
+                resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [
+                  { mountPath: CONTAINER_RUN_DIR, name: 'run', readOnly: true },
                   { mountPath: CONTAINER_TLS_DIR, name: 'tls', readOnly: true },
                 ],
               },
@@ -186,11 +222,26 @@ export class EdgeProxy extends Construct {
             dnsPolicy: 'ClusterFirst',
             hostNetwork: false,
             restartPolicy: 'Always',
-            securityContext: { fsGroup: HAPROXY_UID, fsGroupChangePolicy: 'Always', runAsGroup: HAPROXY_UID, runAsNonRoot: true, runAsUser: HAPROXY_UID },
+            securityContext: {
+              fsGroup: HAPROXY_UID,
+              fsGroupChangePolicy: 'Always',
+              runAsGroup: HAPROXY_UID,
+              runAsNonRoot: true,
+              runAsUser: HAPROXY_UID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             setHostnameAsFQDN: false,
+            // the reloader signals the HAProxy master of its own pod
+            shareProcessNamespace: true,
             terminationGracePeriodSeconds: 30,
+            // replicas on different nodes where there are several (the Service sends traffic only to nodes with a pod)
+            topologySpreadConstraints:
+              hp.replicas > 1
+                ? [{ labelSelector: { matchLabels: podLabels }, maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }]
+                : undefined,
             volumes: [
               { configMap: { name: configMapName }, name: 'config' },
+              { emptyDir: { medium: 'Memory', sizeLimit: '1Mi' }, name: 'run' },
               {
                 name: 'tls',
                 secret: {
@@ -209,6 +260,17 @@ export class EdgeProxy extends Construct {
         },
       },
     });
+
+    // voluntary disruptions (node drains) leave at least one replica serving
+    this.podDisruptionBudget =
+      hp.replicas > 1
+        ? new RenderedObject(this, 'DisruptionBudget', {
+          apiVersion: 'policy/v1',
+          kind: 'PodDisruptionBudget',
+          metadata: { name: this.name },
+          spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+        })
+        : undefined;
 
     this.service = addLoadBalancerService(this, 'Service', edge, {
       name: this.name,

@@ -176,9 +176,10 @@ for (const caseName of CASES) {
         measure(CLI, ['synth', '--config', config, '--out', out, '--quiet']);
       } catch (e) {
         // a refused input is a result too (and a missed target), not the end of the benchmark
-        const reason = /^cdk8s-wire-multi-ingress: .*\n\s*(.*)$/m.exec(e.message);
+        const finding = /acknowledgedFindings: \[("[^"]*")/.exec(e.message);
+        const reason = finding ? `audit finding ${finding[1]}` : (/^cdk8s-wire-multi-ingress: .*\n\s*(.*)$/m.exec(e.message)?.[1] ?? e.message).slice(0, 160);
         results.set(key(caseName, format, n), { failed: true });
-        console.log(`| ${caseName} | ${format} | ${n.toLocaleString('en')} | refused: ${(reason ? reason[1] : e.message).slice(0, 160)} |`);
+        console.log(`| ${caseName} | ${format} | ${n.toLocaleString('en')} | refused: ${reason} |`);
         continue;
       }
       const input = baselineInput(out);

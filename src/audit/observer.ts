@@ -1,6 +1,6 @@
 import { couldNameDomain, emailsIn, upstreamsIn } from './text';
-import { domainsNamedIn } from '../values/merge';
 import { Observation, ObservationKind } from './types';
+import { domainsNamedIn } from '../values/merge';
 
 /** How strings found in an artefact are scanned. */
 export interface TextOptions {

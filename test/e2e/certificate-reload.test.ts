@@ -86,7 +86,7 @@ describeWithTools(['haproxy', 'openssl', 'sh', 'timeout'], 'a renewed certificat
     const start = async (name: string) => {
       const https = await freePort(HOST);
       const http = await freePort(HOST);
-      let config = replaceExactly(proxy.haproxyConfig, CONTAINER_TLS_DIR, tlsDir, 4) // two in the comment, crt and ca-file;
+      let config = replaceExactly(proxy.haproxyConfig, CONTAINER_TLS_DIR, tlsDir, 4); // two in the comment, crt and ca-file;
       config = replaceExactly(config, /^(\s*bind) :8443 /, `$1 ${HOST}:${https} `);
       config = replaceExactly(config, /^(\s*bind) :8080$/, `$1 ${HOST}:${http}`);
       fs.writeFileSync(path.join(dir, `${name}.cfg`), config);

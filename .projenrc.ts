@@ -21,8 +21,19 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~6.0.0',
   minNodeVersion: '20.16.0',
 
+  // jsii targets: the bindings cdk8s construct libraries publish (cdk8s-plus does the same);
+  // the release workflow publishes them, CI generates their code (jsii-pacmak --code-only)
+  publishToPypi: { distName: 'cdk8s-wire-multi-ingress', module: 'cdk8s_wire_multi_ingress' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_wire_multi_ingress',
+    mavenGroupId: 'io.github.cdk8s-wire-multi-ingress',
+    mavenArtifactId: 'cdk8s-wire-multi-ingress',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sWireMultiIngress', packageId: 'Cdk8sWireMultiIngress' },
+  publishToGo: { moduleName: 'github.com/cdk8s-wire-multi-ingress/cdk8s-wire-multi-ingress-go' },
+
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['cdk8s-plus-28@2.5.6', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
+  devDeps: ['cdk8s-plus-28@2.5.6', 'cdk8s-cli@^2', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
   // the command line reads YAML/JSON configs and checks them against the shipped JSON Schema;
   // jsii packages bundle their non-jsii dependencies
   bundledDeps: ['yaml@^2', 'ajv@^8'],
@@ -44,8 +55,22 @@ project.addPackageIgnore('/synth-out/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/.ci/');
 
-// Node 20 works; jsii's end-of-life banner only adds noise to every build.
-project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
+// Node 20 still works (it is what this project's CI machines have); jsii's end-of-life
+// banner for it only adds noise to every build. The variable takes major versions.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+// The Node.js lines the package supports and CI tests: 20 (end of life, kept while CI
+// machines have it), and the LTS lines 22 and 24.
+project.package.addEngine('node', '^20.16.0 || ^22.0.0 || >=24.0.0');
+
+// Outside CI projen's package-all builds every language's package, which needs those
+// languages' toolchains and registries: only the release workflow (package:<language>)
+// has them. Here it packs JavaScript; `bindings` generates the other languages' code.
+project.tasks.tryFind('package-all')?.reset();
+project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
+const bindings = project.addTask('bindings', {
+  description: "Generate the Python, Java, .NET and Go bindings' code (jsii-pacmak --code-only) into dist/bindings",
+});
+bindings.exec('jsii-pacmak --code-only --outdir dist/bindings --target python --target java --target dotnet --target go');
 
 // The eslint config covers examples too.
 project.eslint?.addLintPattern('examples');

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { quote } from './errors';
+import { markReportingApp, printSecretsAfterSynth } from './report';
 import { toYamlDocuments } from './values/yaml';
 
 const ARTEFACT = Symbol.for('cdk8s-wire-multi-ingress.ArtefactFile');
@@ -166,6 +167,18 @@ export class Artefacts {
   }
 }
 
+/** Options of a `WireApp`: those of a cdk8s `App`, and what it prints. */
+export interface WireAppProps extends AppProps {
+  /**
+   * Print nothing but errors and the warnings about the input (base values
+   * removed or overridden, risky combinations): neither the audit's summary
+   * (it is in the report files) nor the list of Secrets to create.
+   *
+   * @default false
+   */
+  readonly quiet?: boolean;
+}
+
 /**
  * A cdk8s `App` that also writes the `ArtefactFile`s (edge-proxy
  * configurations, DNS records, values files, reports) below `outdir` after
@@ -179,14 +192,17 @@ export class Artefacts {
 export class WireApp extends App {
   private readonly recordMetadata: boolean;
 
-  public constructor(props: AppProps = {}) {
+  public constructor(props: WireAppProps = {}) {
     super(props);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+    markReportingApp(this, props.quiet ?? false);
   }
 
   /** Synthesize the manifests, then write the artefacts. */
   public synth(): void {
     duringSynthesis(this, () => this.synthNow());
+    // only once everything is written: a failed synthesis lists nothing to prepare
+    printSecretsAfterSynth(this);
   }
 
   private synthNow(): void {

@@ -6,7 +6,7 @@ import { WireDomain } from './domain';
 import { renderCertbotScript, renderZoneSnippet } from './edge/dns';
 import { EdgeProxy } from './edge/edge-proxy';
 import { renderHaproxyConfig, vpsTarget } from './edge/haproxy';
-import { addIngressLoadBalancer } from './edge/load-balancer';
+import { addIngressLoadBalancer, serviceLbWarning } from './edge/load-balancer';
 import { DomainEdge, checkEntryAddresses, entryPointNames } from './edge/model';
 import { DomainEntryPointOptions, EntryPointSettings, resolveEntryPointSettings } from './edge/options';
 import { Problems, quote } from './errors';
@@ -236,6 +236,11 @@ export class DomainIngress extends Construct {
     }
     this.expectedSecrets = expectedSecrets;
     if (!isManaged(scope)) {
+      // a MultiIngressBackend says it once for all its domains
+      const serviceLb = serviceLbWarning(format.name, this.loadBalancerService === undefined ? 0 : 1);
+      if (serviceLb !== undefined) {
+        this.warnings.push(serviceLb);
+      }
       reportAtSynth(this, this.warnings, () => this.expectedSecrets);
     }
   }
@@ -254,15 +259,21 @@ export function resolveDomainEdge(scope: Construct, entry: DomainEntry, options:
   // shared annotations are checked against every domain by MultiIngressBackend; one domain may name itself
   const settings = problems.capture(() => resolveEntryPointSettings(options, namespace, new Set()));
   const addresses = problems.capture(() => checkEntryAddresses(entry.domain.name, options.address, options.backendAddress));
-  if (settings) {
-    problems.capture(() => checkEdgeProxyScope(scope, options, settings.loadBalancer.enabled, [entry.domain.name]));
+  const edge = settings && addresses ? { domain: entry.domain, ...addresses, settings, ...entryPointNames(entry) } : undefined;
+  if (edge) {
+    problems.capture(() => checkEdgeProxyScope(scope, options, [edge]));
   }
   problems.throwIfAny(`Invalid entry point of ${quote(entry.domain.name)}`);
-  return { domain: entry.domain, ...addresses!, settings: settings!, ...entryPointNames(entry) };
+  return edge!;
 }
 
-/** The in-cluster edge proxies and the load balancers would claim the same addresses in one cluster. */
-export function checkEdgeProxyScope(scope: Construct, settings: EntryPointSettings, loadBalancers: boolean, domains: readonly string[]): void {
+/**
+ * Where the in-cluster edge proxies go: a construct in a Chart, without an
+ * edge proxy for these domains yet, and not together with the per-domain load
+ * balancers: both would claim each domain's entry address, and a domain has
+ * one entry point (where its DNS records point).
+ */
+export function checkEdgeProxyScope(scope: Construct, settings: EntryPointSettings, edges: readonly DomainEdge[]): void {
   const edgeScope = settings.edgeProxyScope;
   if (edgeScope === undefined) {
     return;
@@ -276,17 +287,23 @@ export function checkEdgeProxyScope(scope: Construct, settings: EntryPointSettin
   if (edgeChart === undefined) {
     throw new Error('edgeProxyScope is not valid: expected a construct inside a Chart, e.g. the Chart of the edge cluster');
   }
-  const taken = domains.filter((d) => edgeScope.node.tryFindChild(d) !== undefined);
+  const taken = edges.map((e) => e.domain.name).filter((d) => edgeScope.node.tryFindChild(d) !== undefined);
   if (taken.length > 0) {
     throw new Error(
       `edgeProxyScope ${quote(edgeScope.node.path)} already has an edge proxy for ${taken.map(quote).join(', ')}: one edge proxy per domain`,
     );
   }
-  if (loadBalancers && edgeChart === Chart.of(scope)) {
+  const both = edges.filter((e) => e.settings.loadBalancer.enabled);
+  if (both.length > 0) {
+    const first = both[0];
+    const others = both.length - 1;
+    const sameChart = edgeChart === Chart.of(scope) ? ', in the same chart' : '';
     throw new Error(
-      `edgeProxyScope is in the chart ${quote(edgeChart.node.path)} of the load balancers: the in-cluster edge proxies and the ` +
-        "load balancers would claim each domain's entry address in one cluster; put the edge proxies in a chart of their own " +
-        'for the edge cluster, or set loadBalancer.enabled to false',
+      `two entry points claim the address ${quote(first.address.text)} of ${quote(first.domain.name)}: the load balancer Service ` +
+        `${quote(`${first.settings.loadBalancer.namespace}/${first.loadBalancerName}`)} and the in-cluster edge proxy Service ` +
+        `${quote(`${edgeChart.namespace ?? 'default'}/${first.edgeProxyName}`)} (edgeProxyScope ${quote(edgeScope.node.path)}${sameChart})` +
+        `${others > 0 ? `, and likewise for ${others} other domain(s)` : ''}. A domain has one entry point, where its DNS records point: ` +
+        'set loadBalancer.enabled to false to serve the domains through the edge proxies, or leave edgeProxyScope out (edgeProxies in the configuration file) to serve them through the load balancers',
     );
   }
 }

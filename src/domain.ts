@@ -6,8 +6,33 @@ import { quote } from './errors';
 const MAX_NAME_LENGTH = 253;
 /** Longest DNS label. */
 const MAX_LABEL_LENGTH = 63;
-/** The longest host-name prefix Wire puts in front of a domain. */
-const LONGEST_PREFIX = 'nginz-https.';
+/**
+ * Names derived from a domain by Wire's charts and by this library, each with
+ * the longest the API server (or DNS) accepts. A domain is refused when one of
+ * them would be too long: helm renders such a name without complaint, and the
+ * API server refuses the object when it is applied.
+ */
+const DERIVED_NAMES: ReadonlyArray<{ readonly what: string; readonly of: (domain: string) => string; readonly max: number }> = [
+  // a DNS name; the longest of the six host names
+  { what: 'its host name "nginz-https.<domain>"', of: (d) => `nginz-https.${d}`, max: MAX_NAME_LENGTH },
+  // a DNS name in the deeplink document of wire-server's values
+  { what: 'the host name "clientblacklist.<domain>" of its deeplink', of: (d) => `clientblacklist.${d}`, max: MAX_NAME_LENGTH },
+  // nginz's deeplink ConfigMap names its keys after backendURL's host; ConfigMap keys are at most 253
+  {
+    what: 'the keys "nginz-https.<domain>-deeplink.json" and "-deeplink.html" of nginz\'s deeplink ConfigMap',
+    of: (d) => `nginz-https.${d}-deeplink.json`,
+    max: MAX_NAME_LENGTH,
+  },
+  // nginx-ingress-services names its Certificate after the zone of config.dns.https (the domain); a name of at most 253
+  { what: 'the cert-manager Certificate "<domain with dots as hyphens>-csr"', of: (d) => `${d.replace(/\./g, '-')}-csr`, max: MAX_NAME_LENGTH },
+];
+
+/**
+ * The longest domain: every name derived from it stays within its limit (the
+ * binding one is nginz's deeplink ConfigMap key `nginz-https.<domain>-deeplink.json`,
+ * 26 characters more than the domain, so 227).
+ */
+export const MAX_DOMAIN_LENGTH = Math.min(...DERIVED_NAMES.map((n) => n.max - n.of('').length));
 const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
@@ -21,9 +46,19 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
  *
  * Validation: at least two labels; each label 1-63 characters of letters,
  * digits and hyphens, not starting or ending with a hyphen; the whole name at
- * most 253 characters; no wildcard, IP address, scheme, port or path.
+ * most 227 characters (`MAX_DOMAIN_LENGTH`), so that every name derived from
+ * it stays within what Kubernetes accepts (nginz's deeplink ConfigMap key
+ * `nginz-https.<domain>-deeplink.json` at most 253); no wildcard, IP address,
+ * scheme, port or path.
  */
 export class WireDomain {
+  /**
+   * The longest domain accepted, in characters (ASCII form): 227, so that
+   * nginz's deeplink ConfigMap key `nginz-https.<domain>-deeplink.json` stays
+   * within the 253 characters the API server accepts.
+   */
+  public static readonly MAX_LENGTH: number = MAX_DOMAIN_LENGTH;
+
   /**
    * Parse and validate a domain.
    *
@@ -90,6 +125,11 @@ export class WireDomain {
     return [this.nginzHttps, this.nginzSsl, this.webapp, this.assets, this.teams, this.account];
   }
 
+  /** The normalised ASCII name, as `name`: a domain prints as itself in messages and templates. */
+  public toString(): string {
+    return this.name;
+  }
+
   /** `https://<host>` for one of this domain's hosts (or the domain itself). */
   public https(host: string = this.name): string {
     return `https://${host}`;
@@ -145,7 +185,7 @@ function normalise(input: unknown, what: string): string {
   }
   if (/[^\x00-\x7f]/.test(name) || raw.some((l) => l.startsWith('xn--'))) {
     const ascii = domainToASCII(name);
-    if (ascii === '') {
+    if (ascii === '' || !ascii.split('.').every(isValidAceLabel)) {
       return fail('it is not a valid internationalised domain name');
     }
     name = ascii;
@@ -170,11 +210,75 @@ function normalise(input: unknown, what: string): string {
   if (name.length > MAX_NAME_LENGTH) {
     return fail(`it is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`);
   }
-  if (LONGEST_PREFIX.length + name.length > MAX_NAME_LENGTH) {
+  const tooLong = DERIVED_NAMES.find((n) => n.of(name).length > n.max);
+  if (tooLong) {
     return fail(
-      `it is ${name.length} characters long, so its host name "${LONGEST_PREFIX}..." would exceed ${MAX_NAME_LENGTH} characters; ` +
-        `at most ${MAX_NAME_LENGTH - LONGEST_PREFIX.length} are allowed`,
+      `it is ${name.length} characters long, so ${tooLong.what} would be ${tooLong.of(name).length} characters, ` +
+        `over the limit of ${tooLong.max}; at most ${MAX_DOMAIN_LENGTH} are allowed`,
     );
   }
   return name;
+}
+
+/**
+ * Whether an ASCII label that starts with `xn--` is real punycode: it decodes
+ * (RFC 3492) to a name with a non-ASCII character that encodes back to the
+ * same label. Node 22 and older refuse such a label in `domainToASCII`;
+ * Node 24 passes it through unchanged, so the check is our own.
+ */
+function isValidAceLabel(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const decoded = decodePunycode(label.slice(4));
+  return decoded !== undefined && /[^\x00-\x7f]/.test(decoded) && domainToASCII(`${decoded}.invalid`) === `${label}.invalid`;
+}
+
+/** RFC 3492 punycode decoding of one label's encoded part; undefined when it is not punycode. */
+function decodePunycode(input: string): string | undefined {
+  const base = 36;
+  const limit = 0x7fffffff;
+  let n = 128;
+  let i = 0;
+  let bias = 72;
+  const delimiter = input.lastIndexOf('-');
+  const output: number[] = [];
+  for (let j = 0; j < Math.max(delimiter, 0); j++) {
+    const c = input.charCodeAt(j);
+    if (c >= 0x80) return undefined;
+    output.push(c);
+  }
+  for (let index = delimiter < 0 ? 0 : delimiter + 1; index < input.length; ) {
+    const oldI = i;
+    let weight = 1;
+    for (let k = base; ; k += base) {
+      if (index >= input.length) return undefined;
+      const c = input.charCodeAt(index++);
+      const digit = c >= 48 && c <= 57 ? c - 22 : c >= 65 && c <= 90 ? c - 65 : c >= 97 && c <= 122 ? c - 97 : base;
+      if (digit >= base) return undefined;
+      i += digit * weight;
+      const t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+      if (i > limit) return undefined;
+      if (digit < t) break;
+      weight *= base - t;
+      if (weight > limit) return undefined;
+    }
+    const length = output.length + 1;
+    bias = adaptBias(i - oldI, length, oldI === 0);
+    n += Math.floor(i / length);
+    i %= length;
+    if (n > 0x10ffff) return undefined;
+    output.splice(i, 0, n);
+    i++;
+  }
+  return String.fromCodePoint(...output);
+}
+
+function adaptBias(delta: number, points: number, first: boolean): number {
+  let d = first ? Math.floor(delta / 700) : Math.floor(delta / 2);
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > 455) {
+    d = Math.floor(d / 35);
+    k += 36;
+  }
+  return k + Math.floor((36 * d) / (d + 38));
 }

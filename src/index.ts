@@ -1,4 +1,4 @@
-export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WrittenArtefact } from './artefacts';
+export { ArtefactFile, ArtefactFileProps, Artefacts, WireApp, WireAppProps, WrittenArtefact } from './artefacts';
 export { AuditFinding, FindingSeverity, Observation, ObservationKind } from './audit/types';
 export { UnlinkabilityReport, UnlinkabilityReportProps } from './audit/unlinkability-report';
 export { CallingOptions } from './calling';
@@ -6,6 +6,7 @@ export { ChartSource, WireCharts } from './charts';
 export { WireDomain } from './domain';
 export { DomainIngress, DomainIngressProps, IngressReleaseOptions } from './domain-ingress';
 export { EdgeProxy, EdgeProxyProps } from './edge/edge-proxy';
+export { LoadBalancerImplementation } from './edge/load-balancer-implementation';
 export { DnsOptions, DomainEntryPointOptions, EdgeOptions, EntryPointSettings, HaproxyOptions, LoadBalancerOptions } from './edge/options';
 export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-backend';
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';

@@ -6,6 +6,7 @@ import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
 import { WireDomain } from './domain';
 import { DomainIngress, IngressReleaseOptions, checkEdgeProxyScope, checkIngressValues, tlsSecretValues } from './domain-ingress';
+import { serviceLbWarning } from './edge/load-balancer';
 import { DomainEdge, resolveEdges } from './edge/model';
 import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
@@ -223,8 +224,7 @@ export class MultiIngressBackend extends Construct {
     if (props.entryPoints !== undefined) {
       edges = problems.capture(() => resolveEdges(props.entryPoints!, topology, namespace ?? 'wire'));
       if (edges) {
-        const loadBalancers = edges.get(topology.defaultDomain.domain.name)!.settings.loadBalancer.enabled;
-        problems.capture(() => checkEdgeProxyScope(this, props.entryPoints!, loadBalancers, topology.all.map((e) => e.domain.name)));
+        problems.capture(() => checkEdgeProxyScope(this, props.entryPoints!, [...edges!.values()]));
       }
     }
     const certificates = new Map<string, string>();
@@ -292,10 +292,13 @@ export class MultiIngressBackend extends Construct {
     this.defaultDomain = topology.defaultDomain.domain;
     this.wireServerValues = wireServerValues;
     this.webappValues = webappValues!;
+    const loadBalancers = edges ? [...edges.values()].filter((e) => e.settings.loadBalancer.enabled).length : 0;
+    const serviceLb = serviceLbWarning(format.name, loadBalancers);
     this.warnings = [
       ...describeEdits(wireServer.chart, wireServerBase!.edits),
       ...describeEdits(webapp.chart, webappBase!.edits),
       ...describeEdits(INGRESS_BASE_RULES.chart, ingressBase!.edits),
+      ...(serviceLb === undefined ? [] : [serviceLb]),
     ];
     this.acknowledgedFindings = [...acknowledged];
 
@@ -333,7 +336,7 @@ export class MultiIngressBackend extends Construct {
       ...webappRelease.expectedSecrets,
       ...this.domainIngresses.flatMap((d) => d.expectedSecrets),
     ];
-    reportAtSynth(this, this.warnings, () => this.expectedSecrets);
+    reportAtSynth(this, this.warnings, () => this.expectedSecrets, () => this.audit().passed);
     auditAtSynth(this, () => this.audit());
   }
 

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { Artefacts, DomainIngress, IngressTls, MultiIngressBackend } from '../src';
+import { Artefacts, DomainIngress, EdgeProxy, IngressTls, MultiIngressBackend } from '../src';
 import { captureWarnings, errorOf } from './util';
 
 function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
@@ -72,7 +72,7 @@ test('inside a MultiIngressBackend the backend reports once for all domains', ()
     Testing.synth(chart);
     const secretsLists = output.lines().filter((l) => l.includes('create these'));
     expect(secretsLists).toHaveLength(1);
-    expect(secretsLists[0]).toContain('create these 3 Secret(s)');
+    expect(secretsLists[0]).toContain('create these 3 Secrets before the releases install');
   } finally {
     output.restore();
   }
@@ -133,7 +133,7 @@ describe('entry point of one domain', () => {
     const { ingress, objects } = standalone({ domain: 'red.example.com', ingressName: 'red', entryPoint: ENTRY });
     const svc = objects.find((o) => o.kind === 'Service');
     expect(svc.metadata).toMatchObject({ name: 'wire-entry-red', namespace: 'wire' });
-    expect(svc.spec.loadBalancerIP).toBe('198.51.100.20');
+    expect(svc.metadata.annotations['metallb.io/loadBalancerIPs']).toBe('198.51.100.20');
     expect(ingress.loadBalancerService).toBeDefined();
     expect(ingress.entryAddress).toBe('198.51.100.20');
     expect(Artefacts.of(ingress).map((a) => [a.path, a.executable])).toEqual([
@@ -156,22 +156,42 @@ describe('entry point of one domain', () => {
     expect(off.ingress.haproxyConfig).toBeDefined();
   });
 
+  test("on its own with the HelmChart format, its load balancer warns about k3s's ServiceLB", () => {
+    const { ingress, printed } = standalone({ domain: 'red.example.com', entryPoint: ENTRY });
+    expect(ingress.warnings.filter((w) => w.includes('--disable servicelb'))).toHaveLength(1);
+    expect(printed.filter((line) => line.includes('warning:') && line.includes('ServiceLB'))).toHaveLength(1);
+    const off = standalone({ domain: 'red.example.com', entryPoint: { ...ENTRY, loadBalancer: { enabled: false } } });
+    expect(off.ingress.warnings.filter((w) => w.includes('ServiceLB'))).toEqual([]);
+  });
+
   test('the in-cluster edge proxy goes into the scope given, and its Secret is expected', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'wire');
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    const ingress = new DomainIngress(chart, 'red', { domain: 'red.example.com', ingressName: 'red', entryPoint: { ...ENTRY, edgeProxyScope: edge } });
+    const ingress = new DomainIngress(chart, 'red', {
+      domain: 'red.example.com',
+      ingressName: 'red',
+      entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: edge },
+    });
     expect(ingress.edgeProxy!.name).toBe('wire-edge-red');
     expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']); // 2 replicas by default
     expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
   });
 
-  test('edge proxies and load balancers in one chart would claim the same address: refused before anything is created', () => {
-    const chart = Testing.chart();
-    const message = errorOf(() => new DomainIngress(chart, 'red', { domain: 'red.example.com', entryPoint: { ...ENTRY, edgeProxyScope: chart } }));
-    expect(message).toContain('edgeProxyScope is in the chart');
-    expect(message).toContain('set loadBalancer.enabled to false');
+  test('an edge proxy and a load balancer would claim the same address (in one chart or two): refused before anything is created', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'wire', { namespace: 'wire' });
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    for (const scope of [chart, edge]) {
+      const message = errorOf(() => new DomainIngress(chart, `red-${scope.node.id}`, { domain: 'red.example.com', entryPoint: { ...ENTRY, edgeProxyScope: scope } }));
+      expect(message).toContain(
+        `two entry points claim the address "${ENTRY.address}" of "red.example.com": the load balancer Service "wire/wire-entry-red-example-com" ` +
+          `and the in-cluster edge proxy Service "${scope.namespace}/wire-edge-red-example-com"`,
+      );
+      expect(message).toContain('set loadBalancer.enabled to false');
+    }
     expect(Testing.synth(chart)).toEqual([]);
+    expect(Testing.synth(edge)).toEqual([]);
     // without load balancers, one chart is fine
     new DomainIngress(chart, 'blue', { domain: 'blue.example.net', entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: chart } });
     expect(quietSynth(chart).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'PodDisruptionBudget', 'Service']);
@@ -188,5 +208,22 @@ describe('entry point of one domain', () => {
       /2 problems[\s\S]*dns.ttl -5[\s\S]*entry address of "red.example.com" "198.51.100.300" is not valid/,
     );
     expect(Testing.synth(chart)).toEqual([]);
+  });
+});
+
+describe('two entry points at one address', () => {
+  test('a standalone edge proxy at the address of a domain\'s load balancer is refused, naming both Services and the address', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'wire', { namespace: 'wire' });
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    new DomainIngress(chart, 'red', { domain: 'red.example.com', ingressName: 'red', entryPoint: { address: '198.51.100.20', backendAddress: '192.0.2.1' } });
+    const message = errorOf(() => new EdgeProxy(edge, 'blue', { domain: 'blue.example.net', address: '198.51.100.20', backendAddress: '192.0.2.1' }));
+    expect(message).toBe(
+      'two entry points claim the address "198.51.100.20": Service wire/wire-entry-red (of "red.example.com") and ' +
+        'Service wire-edge/wire-edge-blue-example-net (of "blue.example.net"); each address belongs to one entry point of one domain, ' +
+        'where its DNS records point: give one of them another address, or leave it out',
+    );
+    // another address is fine
+    new EdgeProxy(edge, 'blue2', { domain: 'blue.example.net', address: '2001:db8::30', backendAddress: '192.0.2.1' });
   });
 });

@@ -4,9 +4,12 @@ import { WireDomain } from '../src/domain';
 
 /** The host-name prefixes Wire needs, in the order `hostNames` lists them. */
 const PREFIXES = ['nginz-https', 'nginz-ssl', 'webapp', 'assets', 'teams', 'account'];
-/** Longest DNS name, and the longest domain that keeps `nginz-https.<domain>` within it. */
+/**
+ * Longest DNS name (and ConfigMap key), and the longest domain: nginz names its deeplink ConfigMap
+ * keys `nginz-https.<domain>-deeplink.json` and `.html`, which must stay within 253.
+ */
 const MAX_NAME = 253;
-const MAX_DOMAIN = MAX_NAME - 'nginz-https.'.length;
+const MAX_DOMAIN = MAX_NAME - 'nginz-https.'.length - '-deeplink.json'.length;
 
 /** A valid domain of exactly `length` characters, made of 63-character labels and ending in `.com`. */
 function domainOfLength(length: number): string {
@@ -32,6 +35,12 @@ describe('normalisation', () => {
     [' RED.example.com. ', 'red.example.com'],
   ])('%j becomes %j', (input, expected) => {
     expect(WireDomain.parse(input).name).toBe(expected);
+  });
+
+  test('a domain prints as its normalised name (messages, template strings)', () => {
+    const domain = WireDomain.parse(' Red.Example.COM. ');
+    expect(`${domain}`).toBe('red.example.com');
+    expect(String(domain)).toBe(domain.name);
   });
 
   test('only one trailing dot is dropped', () => {
@@ -99,6 +108,10 @@ describe('validation', () => {
     ['only white space', '   ', 'empty'],
     ['numeric top-level label', 'example.123', 'top-level label is numeric'],
     ['invalid punycode', 'xn--zz.com', 'not a valid internationalised domain name'],
+    // Node 24's domainToASCII passes these through; our own decoder refuses them on every Node line
+    ['punycode of plain ASCII', 'xn--abc-.com', 'not a valid internationalised domain name'],
+    ['punycode with nothing encoded', 'xn--a.com', 'not a valid internationalised domain name'],
+    ['invalid punycode in a later label', 'xn--bcher-kva.xn--zz.com', 'not a valid internationalised domain name'],
   ])('rejects %s (%j)', (_rule, input, expected) => {
     const message = errorOf(() => WireDomain.parse(input));
     expect(message).toContain(JSON.stringify(input));
@@ -118,16 +131,30 @@ describe('validation', () => {
     expect(message).toContain('at most 63');
   });
 
-  test(`accepts a domain of ${MAX_DOMAIN} characters, whose host names stay within ${MAX_NAME}`, () => {
+  test(`accepts a domain of ${MAX_DOMAIN} characters, whose host names and deeplink ConfigMap keys stay within ${MAX_NAME}`, () => {
     const name = domainOfLength(MAX_DOMAIN);
     const domain = WireDomain.parse(name);
     expect(domain.name).toBe(name);
+    expect(WireDomain.MAX_LENGTH).toBe(MAX_DOMAIN);
     for (const host of domain.hostNames) {
       expect(host.length).toBeLessThanOrEqual(MAX_NAME);
     }
+    for (const suffix of ['-deeplink.json', '-deeplink.html']) {
+      expect(`${domain.nginzHttps}${suffix}`).toHaveLength(MAX_NAME);
+    }
   });
 
-  test.each([MAX_DOMAIN + 1, MAX_NAME, MAX_NAME + 1])('rejects a domain of %d characters', (length) => {
+  test(`rejects a domain of ${MAX_DOMAIN + 1} characters, naming the ConfigMap key that would be too long`, () => {
+    const name = domainOfLength(MAX_DOMAIN + 1);
+    const message = errorOf(() => WireDomain.parse(name));
+    expect(message).toContain(JSON.stringify(name));
+    expect(message).toContain(`it is ${MAX_DOMAIN + 1} characters long`);
+    expect(message).toContain('nginz-https.<domain>-deeplink.json');
+    expect(message).toContain(`would be ${MAX_NAME + 1} characters, over the limit of ${MAX_NAME}`);
+    expect(message).toContain(`at most ${MAX_DOMAIN} are allowed`);
+  });
+
+  test.each([241, MAX_NAME, MAX_NAME + 1])('rejects a domain of %d characters', (length) => {
     const name = domainOfLength(length);
     const message = errorOf(() => WireDomain.parse(name));
     expect(message).toContain(JSON.stringify(name));

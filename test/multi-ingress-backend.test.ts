@@ -16,6 +16,7 @@ import {
   WireCharts,
 } from '../src';
 import { GUIDE, captureWarnings, domains, errorOf, ingressReleases, release, synth, valuesOf } from './util';
+import { describeSecrets } from '../src/report';
 
 /** A fake PEM key for leak tests (not a real key). */
 const FAKE_KEY = ['-----BEGIN PRIVATE KEY-----', 'bm90IGEga2V5', '-----END PRIVATE KEY-----'].join('\n');
@@ -241,7 +242,7 @@ describe('TLS', () => {
       'kube-system/nginx-ingress-services-red-tls:tls-values.yaml',
       'kube-system/nginx-ingress-services-blue-tls:tls-values.yaml',
     ]);
-    expect(emitted.printed.join('\n')).toContain('kube-system/nginx-ingress-services-red-tls with key tls-values.yaml');
+    expect(describeSecrets('wire/backend', emitted.backend.expectedSecrets)).toContain('kube-system/nginx-ingress-services-red-tls with key tls-values.yaml');
     expect(emitted.yaml).not.toMatch(/PRIVATE KEY|tlsWildcardKey:/);
   });
 
@@ -411,12 +412,17 @@ describe('entry points', () => {
   };
   afterAll(() => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-  /** Synthesize the guide's deployment with entry points into a temporary folder; every file written, by path. */
-  function written(entryPoints: Partial<EdgeOptions> = {}): { [path: string]: string } {
+  /** The two kinds of entry point a domain can have (besides the VPS, whose files are always written). */
+  type Via = 'load balancers' | 'edge proxies';
+  /**
+   * Synthesize the guide's deployment with entry points into a temporary folder; every file written, by path.
+   * Through the load balancers (the default), or through in-cluster edge proxies in a chart of their own.
+   */
+  function written(via: Via = 'edge proxies', entryPoints: Partial<EdgeOptions> = {}): { [path: string]: string } {
     const outdir = tempDir();
     const app = new WireApp({ outdir });
-    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: edge, ...entryPoints } });
+    const options = via === 'edge proxies' ? { loadBalancer: { enabled: false }, edgeProxyScope: new Chart(app, 'edge', { namespace: 'wire-edge' }) } : {};
+    new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: { ...ENTRY, ...options, ...entryPoints } });
     const output = captureWarnings();
     try {
       app.synth();
@@ -427,16 +433,16 @@ describe('entry points', () => {
     return Object.fromEntries(files.map((f) => [f.split(sep).join('/'), fs.readFileSync(join(outdir, f), 'utf8')]));
   }
 
-  test("snapshot: the guide's 3 domains with load balancers, in-cluster edge proxies and the files for their VPSs", () => {
+  test.each(['load balancers', 'edge proxies'] as Via[])("snapshot: the guide's 3 domains through %s, and the files for their VPSs", (via) => {
     // the unlinkability report is tested in test/audit
-    expect(Object.fromEntries(Object.entries(written()).filter(([p]) => !p.startsWith('audit/')))).toMatchSnapshot();
+    expect(Object.fromEntries(Object.entries(written(via)).filter(([p]) => !p.startsWith('audit/')))).toMatchSnapshot();
   });
 
-  test('the documented layout, one folder per domain', () => {
-    expect(Object.keys(written())).toEqual([
+  test.each(['load balancers', 'edge proxies'] as Via[])('the documented layout through %s, one folder per domain', (via) => {
+    expect(Object.keys(written(via))).toEqual([
       'audit/unlinkability.json',
       'audit/unlinkability.md',
-      'edge.k8s.yaml',
+      ...(via === 'edge proxies' ? ['edge.k8s.yaml'] : []),
       'edge/blue.example.net/certbot.sh',
       'edge/blue.example.net/dns.zone',
       'edge/blue.example.net/haproxy.cfg',
@@ -450,37 +456,45 @@ describe('entry points', () => {
     ]);
   });
 
-  test('every domain gets its own load balancer, proxy and records, and none of them names another domain', () => {
-    const files = written();
-    const objects = [...parseAllDocuments(files['wire.k8s.yaml']), ...parseAllDocuments(files['edge.k8s.yaml'])].map((d) => d.toJSON());
+  test.each(['load balancers', 'edge proxies'] as Via[])('through %s, every domain gets its own entry point and records, and none of them names another domain', (via) => {
+    const files = written(via);
+    const objects = [files['wire.k8s.yaml'], files['edge.k8s.yaml'] ?? ''].flatMap((f) => parseAllDocuments(f)).map((d) => d.toJSON());
     const services = objects.filter((o) => o.kind === 'Service');
     for (const [domain, address] of Object.entries(ENTRY.addresses)) {
       const others = Object.keys(ENTRY.addresses).filter((d) => d !== domain);
-      const own = services.filter((s) => s.spec.loadBalancerIP === address);
-      // one in front of the ingress controller (backend cluster), one in front of the edge proxy (edge cluster)
-      expect(own.map((s) => s.metadata.namespace).sort()).toEqual(['wire', 'wire-edge']);
+      const own = services.filter((s) => s.metadata.annotations?.['metallb.io/loadBalancerIPs'] === address);
+      // one entry point per domain: in front of the ingress controller (backend cluster), or of the edge proxy (edge cluster)
+      expect(own.map((s) => s.metadata.namespace)).toEqual([via === 'edge proxies' ? 'wire-edge' : 'wire']);
       const edgeConfig = objects.find((o) => o.kind === 'ConfigMap' && o.data['haproxy.cfg'].includes(`edge proxy of ${domain},`));
-      for (const text of [files[`edge/${domain}/haproxy.cfg`], files[`edge/${domain}/dns.zone`], files[`edge/${domain}/certbot.sh`], edgeConfig.data['haproxy.cfg'], JSON.stringify(own)]) {
+      expect(edgeConfig === undefined).toBe(via === 'load balancers');
+      const texts = [files[`edge/${domain}/haproxy.cfg`], files[`edge/${domain}/dns.zone`], files[`edge/${domain}/certbot.sh`]];
+      for (const text of edgeConfig === undefined ? texts : [...texts, edgeConfig.data['haproxy.cfg']]) {
         expect(text).toContain(domain);
+      }
+      for (const text of [...texts, JSON.stringify(own), JSON.stringify(edgeConfig ?? {})]) {
         for (const other of others) {
           expect(text).not.toContain(other);
         }
       }
       expect(files[`edge/${domain}/dns.zone`]).toContain(` ${address}\n`);
     }
-    expect(new Set(services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).size).toBe(6);
+    expect(new Set(services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).size).toBe(3);
   });
 
   test('the Secrets of the in-cluster edge proxies are expected, and no key is written', () => {
     const app = Testing.app();
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: edge } });
+    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', {
+      ...GUIDE,
+      entryPoints: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: edge },
+    });
     expect(backend.expectedSecrets.filter((s) => s.namespace === 'wire-edge').map((s) => s.name)).toEqual(['wire-edge-tls', 'wire-edge-red-tls', 'wire-edge-blue-tls']);
     expect(Object.values(written()).join('\n')).not.toContain('PRIVATE KEY');
   });
 
   test('the same input gives the same files', () => {
     expect(written()).toEqual(written());
+    expect(written('load balancers')).toEqual(written('load balancers'));
   });
 
   test('shared addresses, the backend address and missing domains are refused with names and addresses, before anything is created', () => {
@@ -502,11 +516,34 @@ describe('entry points', () => {
     expect(message).toContain('loadBalancer.annotations mention "blue.example.net"');
   });
 
-  test('edge proxies in the chart of the load balancers are refused', () => {
-    const chart = Testing.chart();
-    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: chart } }));
-    expect(message).toContain('edgeProxyScope is in the chart');
+  test('edge proxies and load balancers for the same domains (in one chart or two) claim the same addresses: refused, naming both and the address', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    for (const scope of [chart, edge]) {
+      const message = errorOf(() => new MultiIngressBackend(chart, `backend-${scope.node.id}`, { ...GUIDE, entryPoints: { ...ENTRY, edgeProxyScope: scope } }));
+      expect(message).toContain(
+        `two entry points claim the address "${ENTRY.addresses['green.example.org']}" of "green.example.org": the load balancer Service ` +
+          `"wire/wire-entry" and the in-cluster edge proxy Service "${scope.namespace ?? 'default'}/wire-edge"`,
+      );
+      expect(message).toContain('and likewise for 2 other domain(s)');
+    }
     expect(Testing.synth(chart)).toEqual([]);
+    expect(Testing.synth(edge)).toEqual([]);
+  });
+
+  test("k3s's ServiceLB cannot give each domain an address: the HelmChart format with load balancers per domain warns at synth time", () => {
+    const serviceLb = (printed: string[]) => printed.filter((line) => line.includes('warning:') && line.includes('ServiceLB'));
+    const k3s = synth({ ...GUIDE, entryPoints: ENTRY });
+    const [warning] = serviceLb(k3s.printed);
+    expect(warning).toContain('the HelmChart format (k3s / RKE2) is used with 3 load balancer Service(s), one per domain');
+    expect(warning).toContain('the others stay Pending without an address');
+    expect(warning).toContain('Run k3s with --disable servicelb and install MetalLB');
+    expect(k3s.backend.warnings).toContain(warning.slice(warning.indexOf('warning: ') + 'warning: '.length));
+    // other formats, or no load balancers: nothing to say
+    expect(serviceLb(synth({ ...GUIDE, releaseFormat: ReleaseFormat.flux(), entryPoints: ENTRY }).printed)).toEqual([]);
+    expect(serviceLb(synth({ ...GUIDE, entryPoints: { ...ENTRY, loadBalancer: { enabled: false } } }).printed)).toEqual([]);
+    expect(serviceLb(synth(GUIDE).printed)).toEqual([]);
   });
 
   test('nothing is written when validation fails', () => {
@@ -521,5 +558,40 @@ describe('entry points', () => {
     expect(errorOf(() => app.synth())).toContain('failed on purpose');
     // cdk8s creates the folder before it validates; nothing is written into it
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir) : []).toEqual([]);
+  });
+});
+
+describe('the longest domain', () => {
+  /** A domain of `length` characters: labels of 63 and a shorter one, under `.example`. */
+  const ofLength = (length: number): string => {
+    const labels = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63)];
+    return [...labels, 'd'.repeat(length - labels.join('.').length - '.example'.length - 1), 'example'].join('.');
+  };
+  /** The API server's limit on names of DNS-subdomain kind and on ConfigMap keys. */
+  const MAX = 253;
+  /** nginz's deeplink ConfigMap keys are named after backendURL's host: `nginz-https.<domain>-deeplink.json` and `.html`. */
+  const LIMIT = MAX - 'nginz-https.'.length - '-deeplink.json'.length;
+
+  test(`a domain of ${LIMIT} characters deploys: every name a chart derives from it stays within ${MAX}`, () => {
+    const long = ofLength(LIMIT);
+    expect(long).toHaveLength(227);
+    const emitted = synth({ ...GUIDE, additionalDomains: [long], ingressNames: undefined, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }) });
+    const deeplinks = valuesOf(emitted, 'wire-server').nginz.nginx_conf.multi_ingress_deeplink;
+    const backendUrl: string = deeplinks[long].endpoints.backendURL;
+    for (const suffix of ['-deeplink.json', '-deeplink.html']) {
+      expect(`${backendUrl.replace('https://', '')}${suffix}`.length).toBeLessThanOrEqual(MAX);
+    }
+    const ingress = emitted.backend.domainIngresses.find((d) => d.domain.name === long)!;
+    expect(ingress.certificateName!.length).toBeLessThanOrEqual(MAX);
+    expect(ingress.releaseName.length).toBeLessThanOrEqual(53);
+    for (const o of emitted.objects) {
+      expect(o.metadata.name.length).toBeLessThanOrEqual(63);
+    }
+  });
+
+  test(`a domain of ${LIMIT + 1} characters is refused, with the reason`, () => {
+    const message = refusedWith({ ...GUIDE, additionalDomains: [ofLength(LIMIT + 1)], ingressNames: undefined });
+    expect(message).toContain(`it is ${LIMIT + 1} characters long, so the keys "nginz-https.<domain>-deeplink.json" and "-deeplink.html" of nginz's deeplink ConfigMap`);
+    expect(message).toContain(`at most ${LIMIT} are allowed`);
   });
 });

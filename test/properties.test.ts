@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { checkContract } from './contract';
 import { Emitted, synth } from './util';
-import { IngressTls, ReleaseFormat } from '../src';
+import { IngressTls, ReleaseFormat, WireDomain } from '../src';
 
 const label = fc
   .tuple(fc.stringMatching(/^[a-z0-9]$/), fc.stringMatching(/^[a-z0-9-]{0,61}$/), fc.stringMatching(/^[a-z0-9]$/))
@@ -25,7 +25,7 @@ const domainSet = (max: number) =>
         // nest under an earlier domain now and then: example.com next to red.example.com
         const base = nest && out.length > 0 ? out[pick % out.length] : top;
         const d = `${labels.join('.')}.${base}`;
-        if (d.length <= 241 && !out.includes(d)) out.push(d);
+        if (d.length <= WireDomain.MAX_LENGTH && !out.includes(d)) out.push(d);
       }
       return out;
     })

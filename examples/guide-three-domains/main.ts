@@ -4,24 +4,25 @@
  * the short ingress names the guide uses.
  *
  * Each domain gets its own public entry point (addresses from the
- * documentation ranges): a load balancer Service in front of the ingress
- * controller (wire.k8s.yaml), the haproxy.cfg, certbot.sh and DNS records of
- * its VPS (edge/<domain>/), and an in-cluster edge proxy for an edge cluster
- * (edge.k8s.yaml). Apply one of the two entry points per domain, not both.
+ * documentation ranges), where its DNS records point: a load balancer Service
+ * in front of the ingress controller (wire.k8s.yaml), its address requested
+ * as MetalLB 0.14.9+ reads it. The haproxy.cfg, certbot.sh and DNS records of
+ * a VPS per domain (edge/<domain>/) are written too, for serving a domain
+ * through a VPS instead. (In-cluster edge proxies instead of the load
+ * balancers: `loadBalancer: { enabled: false }` and `edgeProxyScope`, a chart
+ * of their own for the edge cluster.)
  *
  * Usage: main.ts [OUTDIR]   (default: synth-out/guide)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { MultiIngressBackend, WireApp } from '../../src';
+import { LoadBalancerImplementation, MultiIngressBackend, WireApp } from '../../src';
 
 const outdir = process.argv[2] ?? 'synth-out/guide';
 
 const app = new WireApp({ outdir });
 const chart = new Chart(app, 'wire');
-// the in-cluster edge proxies belong to another cluster: a chart of their own
-const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
 let backend: MultiIngressBackend;
 try {
   backend = new MultiIngressBackend(chart, 'backend', {
@@ -36,7 +37,7 @@ try {
       },
       // the backend's own address (its ingress controller's load balancer), where the edge proxies forward to
       backendAddress: '192.0.2.1',
-      edgeProxyScope: edge,
+      loadBalancer: { implementation: LoadBalancerImplementation.metallb() },
     },
   });
 } catch (e) {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ArtefactFile, synthesisOf } from '../artefacts';
+import { isQuiet, writesArtefacts } from '../report';
 import { runChecks } from './checks';
 import { AuditSubject, Emitted, collect, emitted } from './observe';
 import { AuditFinding } from './types';
@@ -114,7 +115,7 @@ export function auditAtSynth(scope: Construct, audit: () => UnlinkabilityReport)
       }
       if (!printed) {
         printed = true;
-        console.warn(summary(scope, report));
+        if (!isQuiet(scope)) console.warn(summary(scope, report));
       }
       return [];
     },
@@ -140,7 +141,9 @@ function summary(scope: Construct, report: UnlinkabilityReport): string {
   const lines = [
     `${PREFIX} ${scope.node.path}: unlinkability audit passed for ${report.domains.length} domain(s): ` +
       `${acknowledged} acknowledged finding(s), ${warnings.length} warning(s) ` +
-      `(report: ${UnlinkabilityReport.MARKDOWN_PATH} and ${UnlinkabilityReport.JSON_PATH}, written by WireApp)`,
+      (writesArtefacts(scope)
+        ? `(report: ${UnlinkabilityReport.MARKDOWN_PATH} and ${UnlinkabilityReport.JSON_PATH} in the output folder)`
+        : `(a plain cdk8s App writes no report files: synthesize with WireApp to get ${UnlinkabilityReport.MARKDOWN_PATH} and ${UnlinkabilityReport.JSON_PATH}, or read audit() of the MultiIngressBackend)`),
     ...warnings.slice(0, PRINTED_WARNINGS).map((w) => `  - ${w.id}: ${w.message}`),
     ...(warnings.length > PRINTED_WARNINGS ? [`  - ... and ${warnings.length - PRINTED_WARNINGS} more (see the report)`] : []),
   ];

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
+import { isHaproxyConfig, listeningAddresses, parseHaproxyConfig } from './haproxy-config';
 import { observeIngressChart } from './ingress-chart';
 import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from './observer';
 import { asAddress } from './text';
@@ -344,6 +345,10 @@ function observeApiObject(o: DomainObserver, json: any, skip?: (node: unknown) =
       value.split(',').forEach((v) => hostOrAddress(v, path));
     } else if ((key.startsWith('external-dns.') && EXTERNAL_DNS_TARGET.test(key)) || LOAD_BALANCER_IPS.test(key)) {
       value.split(',').forEach((v) => hostOrAddress(v, path));
+    } else if (value.trim() !== '' && value.split(',').every((v) => asAddress(v) !== undefined)) {
+      // an annotation that holds only addresses, e.g. the address annotation of a load balancer of your own
+      // (LoadBalancerImplementation.annotations): whatever reads it, it is an address of this domain
+      value.split(',').forEach((v) => hostOrAddress(v, path));
     }
   }
 
@@ -386,12 +391,23 @@ function observeApiObject(o: DomainObserver, json: any, skip?: (node: unknown) =
 
 /** DNS resource records `<name> [ttl] [IN] A|AAAA|CNAME <target>` in a zone file. */
 const RECORD = /^(\S+)\s+(?:\d+\s+)?(?:IN\s+)?(?:\d+\s+)?(A|AAAA|CNAME)\s+(\S+)\s*(?:;.*)?$/i;
-/** Listening addresses of proxies: HAProxy `bind <address>:<port>`, nginx `listen <address>:<port>`. */
-const LISTEN = /^\s*(?:bind|listen)\s+(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):\d+/i;
+/** Listening addresses of nginx: `listen <address>:<port>` (HAProxy configurations are parsed instead). */
+const LISTEN = /^\s*listen\s+(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):\d+/i;
 
-/** A file written next to the manifests, line by line. */
+/**
+ * A file written next to the manifests, line by line; an HAProxy
+ * configuration also by its sections and directives, for the specific
+ * addresses its frontends listen on (a wildcard `bind [::]:443` is no address
+ * of the domain).
+ */
 function observeFile(o: DomainObserver, path: string, content: string): void {
   const artefact = `file ${path}`;
+  const haproxy = isHaproxyConfig(content);
+  if (haproxy) {
+    for (const bind of listeningAddresses(parseHaproxyConfig(content))) {
+      o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
+    }
+  }
   content
     .split('\n')
     .forEach((raw, i) => {
@@ -408,9 +424,9 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
           o.add(artefact, ObservationKind.ADDRESS, address, where);
         }
       }
-      const listen = LISTEN.exec(line);
+      const listen = haproxy ? null : LISTEN.exec(line);
       const address = listen ? asAddress(listen[1]) : undefined;
-      if (address !== undefined) {
+      if (address !== undefined && !/^[0.:]+$/.test(address)) {
         o.add(artefact, ObservationKind.ADDRESS, address, where);
       }
     });

@@ -9,11 +9,13 @@ import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
+import { LoadBalancerImplementation } from '../edge/load-balancer-implementation';
 import { EdgeOptions } from '../edge/options';
 import { quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { ReleaseFormat } from '../release/release-format';
 import { IssuerKind, IngressTls } from '../tls';
+import { jsonSyntaxError } from './json-syntax';
 
 /**
  * The YAML library, loaded when first needed: a JSON config is read with
@@ -29,7 +31,15 @@ export const FORMAT_NAMES = ['helmchart', 'flux', 'argocd', 'values'];
 
 /** Invalid input: the message is for the operator, one problem per line. */
 export class ConfigError extends Error {
-  public constructor(public readonly problems: string[]) {
+  public constructor(
+    public readonly problems: string[],
+    /**
+     * For schema problems: the configuration without the values they are
+     * about, so that the other checks can still report theirs in the same
+     * run; undefined when nothing useful is left (a required key is missing).
+     */
+    public readonly rest?: LoadedConfig,
+  ) {
     super(problems.join('\n'));
   }
 }
@@ -45,12 +55,18 @@ export class LoadedConfig {
   public constructor(
     /** The file, as given. */
     public readonly file: string,
-    private readonly text: string,
+    /** The file's text. */
+    public readonly text: string,
     /** The configuration as plain data. */
     public readonly data: { [key: string]: any },
     parsed?: { document: Document; lines: LineCounter },
   ) {
     this.parsed = parsed;
+  }
+
+  /** The parsed YAML document with its line numbers, if it was parsed already. */
+  public get parsedYaml(): { document: Document; lines: LineCounter } | undefined {
+    return this.parsed;
   }
 
   /** The parsed document, for finding where a value is. */
@@ -103,14 +119,35 @@ export function loadConfig(file: string): LoadedConfig {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new ConfigError([`${file}: cannot read the configuration file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+    throw new ConfigError([`${file}: cannot read the configuration file: ${fileError(e)}`]);
   }
   const loaded = parseYamlFile(file, bytes, 'a mapping with at least defaultDomain');
   const validate = schemaValidator();
   if (!validate(loaded.data)) {
-    throw new ConfigError(schemaProblems(loaded, validate.errors ?? []));
+    const errors = validate.errors ?? [];
+    throw new ConfigError(schemaProblems(loaded, errors), withoutFaults(loaded, errors));
   }
   return loaded;
+}
+
+/** A file system error in an operator's words (not ENOENT); never the file's content. */
+export function fileError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a folder; expected a file';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'ELOOP':
+      return 'too many symbolic links in the path';
+    default:
+      return code ?? (e as Error).message;
+  }
 }
 
 /** Decode UTF-8 strictly and parse YAML (JSON is YAML too), with line numbers. */
@@ -135,9 +172,9 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     try {
       data = JSON.parse(text);
     } catch (e) {
-      const at = /position (\d+)/.exec((e as Error).message);
-      const line = at ? text.slice(0, Number(at[1])).split('\n').length : 1;
-      throw new ConfigError([`${file}:${line}: not valid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`]);
+      // our own reading of the fault: JSON.parse gives no line on Node 20, and quotes the raw text
+      const fault = jsonSyntaxError(text) ?? { line: 1, column: 1, message: 'not readable as JSON' };
+      throw new ConfigError([`${file}:${fault.line}:${fault.column}: not valid JSON: ${fault.message}`]);
     }
     const duplicate = firstDuplicateJsonKey(text);
     if (duplicate) {
@@ -253,6 +290,9 @@ const TYPE_NAMES: { [type: string]: string } = {
 function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
   const out: Array<{ line: number; text: string }> = [];
   const seen = new Set<string>();
+  // a missing key that a misspelt key beside it stands for is said once, as "did you mean"
+  const missing: Array<{ keys: Array<string | number>; name: string }> = [];
+  const suggested = new Set<string>();
   for (const e of errors) {
     const keys = keysOf(config.data, e.instancePath);
     const value = e.data;
@@ -263,20 +303,27 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
         text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}`;
         break;
       case 'required':
-        text = `the key ${quote((e.params as any).missingProperty)} is missing`;
-        break;
+        missing.push({ keys, name: (e.params as any).missingProperty });
+        continue;
       case 'additionalProperties': {
         const name = (e.params as any).additionalProperty;
         where = [...keys, name];
         const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
         const near = closest(name, allowed);
         text = `unknown key${near ? ` (did you mean ${quote(near)}?)` : ''}: expected one of ${allowed.join(', ')}`;
+        if (near) suggested.add(`${keyPath(keys)}|${near}`);
         break;
       }
       case 'propertyNames': {
         const name = (e.params as any).propertyName;
         where = [...keys, name];
-        text = `this key does not apply here${contextOf(config.data, keys)}`;
+        const allowed: string[] = (e.parentSchema as any)?.propertyNames?.enum ?? [];
+        const present = keys.reduce<any>((o, k) => o?.[k], config.data) ?? {};
+        const near = closest(name, allowed.filter((k) => !Object.prototype.hasOwnProperty.call(present, k)));
+        text = near
+          ? `unknown key (did you mean ${quote(near)}?)${contextOf(config.data, keys)}: expected one of ${allowed.join(', ')}`
+          : `this key does not apply here${contextOf(config.data, keys)}`;
+        if (near) suggested.add(`${keyPath(keys)}|${near}`);
         break;
       }
       case 'enum': {
@@ -297,6 +344,11 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
     seen.add(key);
     const line = lineOf(config, where, e.keyword === 'additionalProperties' || e.keyword === 'propertyNames');
     out.push({ line, text: `${config.file}:${line}: ${keyPath(where)}: ${text}` });
+  }
+  for (const { keys, name } of missing) {
+    if (suggested.has(`${keyPath(keys)}|${name}`)) continue;
+    const line = lineOf(config, keys);
+    out.push({ line, text: `${config.file}:${line}: ${keyPath(keys)}: the key ${quote(name)} is missing` });
   }
   out.sort((a, b) => a.line - b.line || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return out.map((o) => o.text);
@@ -325,6 +377,50 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The keys of a JSON pointer, list indexes as numbers. */
+/**
+ * The configuration less every value a schema error is about (an unknown key,
+ * a value of the wrong type or outside its enum), for the checks that read
+ * the rest; undefined when a required key is missing or the whole file is wrong.
+ */
+function withoutFaults(config: LoadedConfig, errors: ErrorObject[]): LoadedConfig | undefined {
+  const data = structuredClone(config.data);
+  const faults: Array<Array<string | number>> = [];
+  for (const e of errors) {
+    if (e.keyword === 'required' || e.keyword === 'if') continue; // handled below
+    const keys = keysOf(config.data, e.instancePath);
+    const name = (e.params as any).additionalProperty ?? (e.params as any).propertyName;
+    faults.push(name === undefined ? keys : [...keys, name]);
+  }
+  // the deepest first, so that removing one leaves the others' paths valid
+  faults.sort((a, b) => b.length - a.length);
+  for (const keys of faults) {
+    if (!remove(data, keys)) return undefined;
+  }
+  // an object that lost a key it requires (tls without its mode) goes as a whole
+  const validate = schemaValidator();
+  for (let round = 0; round < 8 && !validate(data); round++) {
+    for (const e of validate.errors ?? []) {
+      if (e.keyword === 'required' && !remove(data, keysOf(data, e.instancePath))) return undefined;
+    }
+  }
+  return validate(data) ? new LoadedConfig(config.file, config.text, data, config.parsedYaml) : undefined;
+}
+
+/**
+ * Remove the value at `keys`; false for the root. A fault inside a list
+ * removes the whole list: removing one element would renumber the others,
+ * and the problems found in them would name the wrong line.
+ */
+function remove(data: any, keys: Array<string | number>): boolean {
+  const inList = keys.findIndex((k, i) => typeof k === 'number' && Array.isArray(keys.slice(0, i).reduce<any>((o, j) => o?.[j], data)));
+  if (inList >= 0) keys = keys.slice(0, inList);
+  if (keys.length === 0) return false;
+  const parent = keys.slice(0, -1).reduce<any>((o, k) => o?.[k], data);
+  const last = keys[keys.length - 1];
+  if (parent !== null && typeof parent === 'object') delete parent[last];
+  return true;
+}
+
 function keysOf(data: any, pointer: string): Array<string | number> {
   const keys: Array<string | number> = [];
   let node = data;
@@ -364,7 +460,27 @@ export function edgeProxyNamespace(config: LoadedConfig): string | undefined {
 function entryPointsOf(e: any, edgeProxyScope: Construct | undefined): EdgeOptions | undefined {
   if (e === undefined) return undefined;
   const { edgeProxies, edgeProxyNamespace: _namespace, ...options } = e;
-  return { ...options, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
+  const lb = options.loadBalancer;
+  const loadBalancer = lb === undefined ? undefined : { ...lb, implementation: implementationOf(lb.implementation) };
+  return { ...options, loadBalancer, edgeProxyScope: edgeProxies === true ? edgeProxyScope : undefined };
+}
+
+/** `entryPoints.loadBalancer.implementation` of the file (checked by the schema) as the library's class. */
+function implementationOf(i: any): LoadBalancerImplementation | undefined {
+  switch (i) {
+    case undefined:
+      return undefined;
+    case 'metallb':
+      return LoadBalancerImplementation.metallb();
+    case 'metallb-legacy':
+      return LoadBalancerImplementation.metallbLegacy();
+    case 'kube-vip':
+      return LoadBalancerImplementation.kubeVip();
+    case 'spec-load-balancer-ip':
+      return LoadBalancerImplementation.specLoadBalancerIp();
+    default:
+      return LoadBalancerImplementation.annotations(i.annotations);
+  }
 }
 
 /**
@@ -389,7 +505,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     try {
       bytes = fs.readFileSync(target);
     } catch (e) {
-      at([fileKey], `cannot read ${quote(d[fileKey])} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): expected a Helm values file, relative to ${config.file}`);
+      at([fileKey], `cannot read ${quote(d[fileKey])} (${fileError(e)}): expected a Helm values file, relative to ${config.file}`);
       return undefined;
     }
     try {

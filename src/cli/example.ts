@@ -1,9 +1,11 @@
 /** What `init` writes: the guide's three domains, every option shown. */
-export const EXAMPLE_CONFIG = `# cdk8s-wire-multi-ingress configuration: the guide's three domains.
-# Check it:  cdk8s-wire-multi-ingress validate --config multi-ingress.yaml
-# Write it:  cdk8s-wire-multi-ingress synth --config multi-ingress.yaml --out synth-out
+export const EXAMPLE_CONFIG = `# yaml-language-server: $schema=./node_modules/cdk8s-wire-multi-ingress/schema/multi-ingress.schema.json
+# cdk8s-wire-multi-ingress configuration: the guide's three domains.
+# Check it:  npx cdk8s-wire-multi-ingress validate --config multi-ingress.yaml
+# Write it:  npx cdk8s-wire-multi-ingress synth --config multi-ingress.yaml --out synth-out
 # Every key is described in the JSON Schema shipped in the package
-# (schema/multi-ingress.schema.json); only defaultDomain is required.
+# (schema/multi-ingress.schema.json; the first line points editors with the YAML
+# language server at it when the package is installed here); only defaultDomain is required.
 
 # The domain wire-server was first deployed with.
 defaultDomain: green.example.org
@@ -40,10 +42,14 @@ format:
   # timeout: 15m0s
 
 # Each domain's own public entry point (addresses from the documentation
-# ranges here): a load balancer Service per domain in front of the ingress
-# controller (wire.k8s.yaml), and for an HAProxy VPS per domain its
-# haproxy.cfg, certbot.sh and DNS records (edge/<domain>/). Use one of the
-# two per domain, not both. Leave entryPoints out for neither.
+# ranges here), where its DNS records point: a load balancer Service per
+# domain in front of the ingress controller (wire.k8s.yaml). The files of an
+# HAProxy VPS per domain (haproxy.cfg, certbot.sh, DNS records) are written
+# below edge/<domain>/ too, for serving a domain through a VPS instead.
+# A domain has one entry point: for in-cluster edge proxies in an edge
+# cluster (edge.k8s.yaml) instead of the load balancers, set
+# loadBalancer: { enabled: false } and edgeProxies: true. Leave entryPoints
+# out for none.
 entryPoints:
   addresses:
     green.example.org: 203.0.113.10
@@ -51,10 +57,17 @@ entryPoints:
     blue.example.net: "2001:db8::30"
   # the backend's own public address, where the edge proxies forward to
   backendAddress: 192.0.2.1
-  # also in-cluster edge proxies for an edge cluster, in edge.k8s.yaml
-  edgeProxies: true
-  edgeProxyNamespace: wire-edge
-  # loadBalancer: { enabled: true, sourceRanges: [], externalDns: false }
+  loadBalancer:
+    # how each Service asks for its address: metallb (MetalLB 0.14.9 or
+    # later), metallb-legacy, kube-vip, spec-load-balancer-ip (cloud), or
+    # { annotations: [key, ...] }. On k3s, ServiceLB gives only one
+    # LoadBalancer Service ports 80 and 443: run k3s with --disable servicelb
+    # and MetalLB.
+    implementation: metallb
+    # sourceRanges: []
+    # externalDns: false
+  # edgeProxies: false
+  # edgeProxyNamespace: wire-edge
   # haproxy: { certificateDirectory: /etc/haproxy/certs, httpRedirect: true }
   # dns: { ttl: 3600, wildcard: false }
 

@@ -16,6 +16,7 @@ import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
+import { printSecretsAfterSynth } from '../report';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -37,7 +38,8 @@ Options:
   --format F      release format, overriding format.type of the file:
                   ${FORMAT_NAMES.join(', ')}
   --force         init: overwrite an existing file
-  --quiet         print nothing but errors and warnings
+  --quiet         print nothing but errors and the warnings about the input
+                  (not the audit's summary, nor the Secrets to create)
   --help, -h      this text
   --version       the version
 
@@ -105,8 +107,8 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
-  const app = new WireApp({ outdir });
+export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean = false): WireApp {
+  const app = new WireApp({ outdir, quiet });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);
   const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
@@ -125,15 +127,46 @@ function validateApp(app: IConstruct): string[] {
 }
 
 /** Build the deployment (the constructs check their props); every problem located in the config file. */
-function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string): WireApp {
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean): WireApp {
   try {
-    return buildApp(config, format, outdir);
+    return buildApp(config, format, outdir, quiet);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
     const problems = Array.isArray(listed) ? listed.map(String) : [(e as Error).message];
     throw new ConfigError(problems.map((p) => `${locate(config, p)}${p}`));
   }
+}
+
+/**
+ * Load the configuration and build the deployment, every problem of the run
+ * at once: when the schema refuses some values, the deployment is built
+ * without them, so that the constructs' and the audit's problems with the
+ * rest are reported with them.
+ */
+function loadAndBuild(file: string, format: string | undefined, outdir: string, quiet: boolean): { config: LoadedConfig; app: WireApp } {
+  let config: LoadedConfig;
+  try {
+    config = loadConfig(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.rest === undefined) throw e;
+    let more: string[] = [];
+    try {
+      // quiet: this build only collects problems
+      const app = buildChecked(e.rest, format, outdir, true);
+      duringSynthesis(app, () => check(e.rest!, app));
+    } catch (other) {
+      if (other instanceof ConfigError) more = other.problems;
+    }
+    throw new ConfigError(byLine([...e.problems, ...more.filter((p) => !e.problems.includes(p))]));
+  }
+  return { config, app: buildChecked(config, format, outdir, quiet) };
+}
+
+/** Problems ordered by the line they name (`file:line: ...`), the order kept within a line. */
+function byLine(problems: string[]): string[] {
+  const line = (p: string) => Number(/^.*?:(\d+)(?::\d+)?: /.exec(p)?.[1] ?? 0);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => line(a.p) - line(b.p) || a.i - b.i).map(({ p }) => p);
 }
 
 /** Run the checks synth runs (the audit among them) before anything is written. */
@@ -181,9 +214,8 @@ export function main(
       case 'synth': {
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
-        const config = loadConfig(args.config);
         const staging = stagingPathFor(args.out);
-        const app = buildChecked(config, args.format, staging);
+        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -193,15 +225,15 @@ export function main(
             files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
           });
         });
-        if (!args.quiet) out(`${NAME}: wrote ${files} file(s) to ${args.out}\n`);
+        if (!args.quiet) out(`${NAME}: wrote ${files === 1 ? '1 file' : `${files} files`} to ${args.out}\n`);
         return 0;
       }
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
-        const config = loadConfig(args.config);
-        const app = buildChecked(config, args.format, stagingPathFor('validate-only'));
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet);
         duringSynthesis(app, () => check(config, app));
+        printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);
         return 0;
       }

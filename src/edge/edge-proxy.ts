@@ -50,8 +50,8 @@ export interface EdgeProxyProps {
   readonly haproxy?: HaproxyOptions;
 
   /**
-   * How the proxy's Service requests its address (`setLoadBalancerIp`,
-   * `addressAnnotations`, `annotations`, `sourceRanges`, `externalDns`).
+   * How the proxy's Service requests its address (`implementation`,
+   * `annotations`, `sourceRanges`, `externalDns`).
    *
    * @default - the defaults of `LoadBalancerOptions`
    */

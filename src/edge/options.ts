@@ -2,6 +2,7 @@ import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { Problems, quote } from '../errors';
 import { isDnsLabel, isLabelValue, isQualifiedKey } from '../settings';
+import { KNOWN_ADDRESS_ANNOTATIONS, LoadBalancerImplementation } from './load-balancer-implementation';
 import { findDomainMentions } from '../values/merge';
 
 /**
@@ -39,25 +40,19 @@ export interface LoadBalancerOptions {
   readonly selector?: { [key: string]: string };
 
   /**
-   * Request the domain's address with `spec.loadBalancerIP`. Deprecated by
-   * Kubernetes but honoured by MetalLB, kube-vip and most cloud providers.
+   * The cluster's load balancer implementation: how each Service asks for
+   * its domain's address. Exactly one way is emitted (an address annotation
+   * or `spec.loadBalancerIP`), the one this implementation reads.
    *
-   * @default true
+   * @default LoadBalancerImplementation.metallb() (MetalLB 0.14.9 or later:
+   * the annotation `metallb.io/loadBalancerIPs`)
    */
-  readonly setLoadBalancerIp?: boolean;
-
-  /**
-   * Annotations whose value is set to the domain's address, for load
-   * balancer implementations that read it from an annotation.
-   *
-   * @default ['metallb.io/loadBalancerIPs'] (MetalLB 0.14 and later; older
-   * versions use `metallb.universe.tf/loadBalancerIPs` or `spec.loadBalancerIP`)
-   */
-  readonly addressAnnotations?: string[];
+  readonly implementation?: LoadBalancerImplementation;
 
   /**
    * Further annotations on every domain's Service, e.g. a provider's address
-   * pool. They go to every domain, so they must not name any domain.
+   * pool. They go to every domain, so they must not name any domain, nor
+   * request an address (`implementation` does that, per domain).
    *
    * @default {}
    */
@@ -235,7 +230,10 @@ export interface ResolvedLoadBalancer {
   readonly enabled: boolean;
   readonly namespace: string;
   readonly selector: { readonly [key: string]: string };
+  readonly implementation: LoadBalancerImplementation;
+  /** Whether `spec.loadBalancerIP` gets the address (from `implementation`). */
   readonly setLoadBalancerIp: boolean;
+  /** Annotation keys that get the address (from `implementation`). */
   readonly addressAnnotations: readonly string[];
   readonly annotations: { readonly [key: string]: string };
   readonly sourceRanges: readonly string[];
@@ -308,18 +306,50 @@ export function resolveEntryPointSettings(
       }
     }
   }
-  const addressAnnotations = lb.addressAnnotations ?? ['metallb.io/loadBalancerIPs'];
-  if (!Array.isArray(addressAnnotations)) {
-    problems.add(`loadBalancer.addressAnnotations ${quote(addressAnnotations)} is not valid: expected a list of annotation keys`);
+  const implementation = lb.implementation ?? LoadBalancerImplementation.metallb();
+  for (const removed of ['setLoadBalancerIp', 'addressAnnotations']) {
+    if ((lb as { [key: string]: unknown })[removed] !== undefined) {
+      problems.add(
+        `loadBalancer.${removed} is no longer an option: choose how the address is requested with loadBalancer.implementation ` +
+          '(LoadBalancerImplementation.metallb(), .metallbLegacy(), .kubeVip(), .specLoadBalancerIp() or .annotations([...]))',
+      );
+    }
+  }
+  let addressAnnotations: string[] = [];
+  if (!(implementation instanceof LoadBalancerImplementation)) {
+    problems.add(
+      `loadBalancer.implementation ${quote(implementation)} is not valid: expected a LoadBalancerImplementation such as LoadBalancerImplementation.metallb()`,
+    );
   } else {
+    addressAnnotations = Array.isArray(implementation.addressAnnotations) ? [...implementation.addressAnnotations] : [];
+    if (!Array.isArray(implementation.addressAnnotations) || (!implementation.setsLoadBalancerIp && addressAnnotations.length === 0)) {
+      problems.add(
+        `loadBalancer.implementation annotations ${quote(implementation.addressAnnotations)} are not valid: expected at least one annotation key that gets the address`,
+      );
+    }
     for (const key of addressAnnotations.filter((k) => !isQualifiedKey(k))) {
-      problems.add(`loadBalancer.addressAnnotations entry ${quote(key)} is not valid: expected an annotation key such as "metallb.io/loadBalancerIPs"`);
+      problems.add(`loadBalancer.implementation annotation ${quote(key)} is not valid: expected an annotation key such as "lb.example.com/address"`);
+    }
+    if (new Set(addressAnnotations).size !== addressAnnotations.length) {
+      problems.add(`loadBalancer.implementation annotations ${quote(addressAnnotations)} are not valid: a key is listed twice`);
     }
   }
   const annotations = lb.annotations ?? {};
   for (const [key, value] of Object.entries(annotations)) {
     if (!isQualifiedKey(key) || typeof value !== 'string') {
       problems.add(`loadBalancer.annotations ${quote(key)}: ${quote(value)} is not valid: expected an annotation key and a string value`);
+    }
+  }
+  // an address in the annotations every domain shares would be every domain's, and a second way of requesting it
+  const addressKeys = new Set([...KNOWN_ADDRESS_ANNOTATIONS, ...addressAnnotations].map((k) => k.toLowerCase()));
+  for (const key of Object.keys(annotations)) {
+    if (addressKeys.has(key.toLowerCase()) || /loadbalancerips?$/i.test(key)) {
+      const chosen = implementation instanceof LoadBalancerImplementation ? implementation.description : 'the implementation';
+      problems.add(
+        `loadBalancer.annotations set ${quote(key)}, which requests a load balancer address: each domain's address is requested by ` +
+          `loadBalancer.implementation (${chosen}), once, and an annotation shared by every domain's Service would give them all ` +
+          'one address (and MetalLB refuses a Service that asks twice); remove it',
+      );
     }
   }
   for (const m of findDomainMentions(annotations, domains)) {
@@ -377,8 +407,9 @@ export function resolveEntryPointSettings(
       enabled: bool('loadBalancer.enabled', lb.enabled, true),
       namespace: lbNamespace,
       selector: { ...selector },
-      setLoadBalancerIp: bool('loadBalancer.setLoadBalancerIp', lb.setLoadBalancerIp, true),
-      addressAnnotations: Array.isArray(addressAnnotations) ? [...addressAnnotations] : [],
+      implementation,
+      setLoadBalancerIp: implementation instanceof LoadBalancerImplementation && implementation.setsLoadBalancerIp,
+      addressAnnotations,
       annotations: { ...annotations },
       sourceRanges: Array.isArray(sourceRanges) ? [...sourceRanges] : [],
       externalDns: bool('loadBalancer.externalDns', lb.externalDns, false),

@@ -291,15 +291,19 @@ test('the report is computed again when the output changes, and reused while it 
 });
 
 describe('with the per-domain entry points', () => {
-  const entryPoints = (edge: Chart) => ({
-    addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
-    backendAddress: '192.0.2.1',
-    edgeProxyScope: edge,
-  });
-  function guideWithEdges(extend?: (backend: MultiIngressBackend) => void): { report: UnlinkabilityReport; error?: string } {
+  const ADDRESSES = { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' };
+  /** The guide's deployment through its load balancers, or through in-cluster edge proxies (in another chart). */
+  function guideWithEdges(
+    extend?: (backend: MultiIngressBackend) => void,
+    via: 'load balancers' | 'edge proxies' = 'edge proxies',
+  ): { report: UnlinkabilityReport; error?: string } {
     const app = Testing.app();
     const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints: entryPoints(edge) });
+    const entryPoints =
+      via === 'edge proxies'
+        ? { addresses: ADDRESSES, backendAddress: '192.0.2.1', loadBalancer: { enabled: false }, edgeProxyScope: edge }
+        : { addresses: ADDRESSES, backendAddress: '192.0.2.1' };
+    const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, entryPoints });
     extend?.(backend);
     const output = captureWarnings();
     try {
@@ -312,8 +316,8 @@ describe('with the per-domain entry points', () => {
     }
   }
 
-  test('load balancers, edge files and in-cluster edge proxies (in another chart) are audited; the shared backend address is said', () => {
-    const { report, error } = guideWithEdges();
+  test('load balancers and edge files are audited; the shared backend address and ingress controller are said', () => {
+    const { report, error } = guideWithEdges(undefined, 'load balancers');
     expect(error).toBeUndefined();
     expect(report.warnings.map((w) => w.id)).toEqual([
       'structural:account-pages',
@@ -333,9 +337,18 @@ describe('with the per-domain entry points', () => {
     const red = report.observationsOf('red.example.com').filter((o) => o.kind !== ObservationKind.TEXT && o.kind !== ObservationKind.HOST);
     const seen = (artefact: string) => red.filter((o) => o.artefact === artefact).map((o) => `${o.kind} ${o.value}`);
     expect(seen('Service wire/wire-entry-red')).toContain('address 198.51.100.20');
-    expect(seen('Service wire-edge/wire-edge-red')).toContain('address 198.51.100.20');
     expect(seen('file edge/red.example.com/dns.zone')).toContain('address 198.51.100.20');
     expect(seen('file edge/red.example.com/certbot.sh')).toEqual(['email hostmaster@red.example.com']);
+  });
+
+  test('in-cluster edge proxies (in another chart) are audited', () => {
+    const { report, error } = guideWithEdges();
+    expect(error).toBeUndefined();
+    expect(report.warnings.map((w) => w.id)).toContain('structural:backend-address');
+    expect(report.findings.filter((f) => f.check === 'unattributed')).toEqual([]);
+    const red = report.observationsOf('red.example.com').filter((o) => o.kind !== ObservationKind.TEXT && o.kind !== ObservationKind.HOST);
+    const seen = (artefact: string) => red.filter((o) => o.artefact === artefact).map((o) => `${o.kind} ${o.value}`);
+    expect(seen('Service wire-edge/wire-edge-red')).toContain('address 198.51.100.20');
     expect(seen('Secret for wire-edge-red')).toEqual(['certificate secret/wire-edge/wire-edge-red-tls']);
     // the edge proxy's HAProxy configuration names only its own domain
     expect(report.observationsOf('red.example.com').some((o) => o.artefact === 'ConfigMap wire-edge/wire-edge-red-haproxy')).toBe(true);

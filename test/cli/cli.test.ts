@@ -2,8 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { BAD_CONFIGS } from './corpus';
-import { DomainIngress, IngressTls, MultiIngressBackend, ReleaseFormat, WireApp, WireDomain } from '../../src';
+import { DomainIngress, IngressTls, LoadBalancerImplementation, MultiIngressBackend, ReleaseFormat, WireApp, WireDomain } from '../../src';
 import { EXAMPLE_CONFIG } from '../../src/cli/example';
 import { HELP, main } from '../../src/cli/main';
 import { MARKER, stagingPathFor, writeAtomically } from '../../src/cli/output';
@@ -69,7 +70,7 @@ describe('bad configuration files: the exact error, exit code 1, nothing written
     const out = path.join(dir, 'out');
     expect(run('synth', '--config', good, '--out', out).code).toBe(0);
     const previous = tree(out);
-    expect(Object.keys(previous)).toEqual(expect.arrayContaining([MARKER, 'wire.k8s.yaml', 'edge.k8s.yaml', 'edge/red.example.com/haproxy.cfg']));
+    expect(Object.keys(previous)).toEqual(expect.arrayContaining([MARKER, 'wire.k8s.yaml', 'edge/red.example.com/haproxy.cfg']));
     expect(run('synth', '--config', bad, '--out', out).code).toBe(1);
     expect(tree(out)).toEqual(previous);
     expect(fs.readdirSync(dir).sort()).toEqual(['bad.yaml', 'good.yaml', 'out']);
@@ -148,7 +149,6 @@ describe('synth, validate and init', () => {
     const app = new WireApp({ outdir: apiOut });
     const releaseFormat = { helmchart: ReleaseFormat.helmChart(), flux: ReleaseFormat.flux(), values: ReleaseFormat.valuesFiles() }[format]!;
     const wire = new Chart(app, 'wire');
-    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
     new MultiIngressBackend(wire, 'backend', {
       ...GUIDE,
       namespace: 'wire',
@@ -156,7 +156,7 @@ describe('synth, validate and init', () => {
       entryPoints: {
         addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
         backendAddress: '192.0.2.1',
-        edgeProxyScope: edge,
+        loadBalancer: { implementation: LoadBalancerImplementation.metallb() },
       },
       teamSettings: true,
       accountPages: true,
@@ -198,7 +198,7 @@ describe('synth, validate and init', () => {
     const config = writeConfig(dir, EXAMPLE_CONFIG);
     const result = run('validate', '--config', config);
     expect(result).toMatchObject({ code: 0, err: '', out: `cdk8s-wire-multi-ingress: ${config} is valid\n` });
-    expect(result.warned).toContain('create these 7 Secret(s)'); // wire-server, 3 TLS values, 3 edge proxies
+    expect(result.warned).toContain('create these 4 Secrets before the releases install'); // wire-server, 3 TLS values
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
@@ -223,6 +223,149 @@ describe('synth, validate and init', () => {
     expect(run('init', '--config', file, '--force').code).toBe(0);
     expect(run('init', '--config', '-').out).toBe(EXAMPLE_CONFIG);
     expect(run('validate', '--config', file).code).toBe(0);
+  });
+
+  test("the guide's example is coherent: one entry point per domain, the address asked for once, and k3s's ServiceLB said", () => {
+    const dir = tempDir('cli-');
+    const out = path.join(dir, 'out');
+    const result = run('synth', '--config', writeConfig(dir, EXAMPLE_CONFIG), '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.warned).toContain('Run k3s with --disable servicelb and install MetalLB');
+    const services = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON()).filter((o) => o.kind === 'Service');
+    expect(services.map((s) => [s.metadata.name, s.metadata.annotations, s.spec.loadBalancerIP])).toEqual([
+      ['wire-entry', { 'metallb.io/loadBalancerIPs': '203.0.113.10' }, undefined],
+      ['wire-entry-red', { 'metallb.io/loadBalancerIPs': '198.51.100.20' }, undefined],
+      ['wire-entry-blue', { 'metallb.io/loadBalancerIPs': '2001:db8::30' }, undefined],
+    ]);
+    expect(Object.keys(tree(out))).not.toContain('edge.k8s.yaml');
+  });
+
+  test('the example with edge proxies as well as load balancers is refused, naming both Services and the address', () => {
+    const dir = tempDir('cli-');
+    const both = EXAMPLE_CONFIG.replace('  # edgeProxies: false', '  edgeProxies: true');
+    expect(both).not.toBe(EXAMPLE_CONFIG);
+    const result = run('synth', '--config', writeConfig(dir, both), '--out', path.join(dir, 'out'));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'two entry points claim the address "203.0.113.10" of "green.example.org": the load balancer Service "wire/wire-entry" and the in-cluster edge proxy Service "wire-edge/wire-edge"',
+    );
+    // with the load balancers off, the edge proxies are the entry points
+    const edgeOnly = both.replace('    implementation: metallb', '    enabled: false\n    implementation: metallb');
+    const out = path.join(dir, 'edge-only');
+    expect(run('synth', '--config', writeConfig(dir, edgeOnly, 'edge-only.yaml'), '--out', out).code).toBe(0);
+    expect(Object.keys(tree(out))).toContain('edge.k8s.yaml');
+  });
+
+  test.each([
+    ['kube-vip', 'kube-vip.io/loadbalancerIPs'],
+    ['metallb-legacy', 'metallb.universe.tf/loadBalancerIPs'],
+    ['{ annotations: [lb.example.com/address] }', 'lb.example.com/address'],
+  ])('loadBalancer.implementation %s: the Services ask for their address by %s only', (implementation, key) => {
+    const dir = tempDir('cli-');
+    const out = path.join(dir, 'out');
+    const config = EXAMPLE_CONFIG.replace('    implementation: metallb', `    implementation: ${implementation}`);
+    expect(run('synth', '--config', writeConfig(dir, config), '--out', out).code).toBe(0);
+    const services = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON()).filter((o) => o.kind === 'Service');
+    expect(services).toHaveLength(3);
+    for (const s of services) {
+      expect(Object.keys(s.metadata.annotations)).toEqual([key]);
+      expect(s.spec.loadBalancerIP).toBeUndefined();
+    }
+    const cloud = EXAMPLE_CONFIG.replace('    implementation: metallb', '    implementation: spec-load-balancer-ip');
+    const cloudOut = path.join(dir, 'cloud');
+    expect(run('synth', '--config', writeConfig(dir, cloud, 'cloud.yaml'), '--out', cloudOut).code).toBe(0);
+    const cloudServices = parseAllDocuments(tree(cloudOut)['wire.k8s.yaml']).map((d) => d.toJSON()).filter((o) => o.kind === 'Service');
+    expect(cloudServices.map((s) => [s.metadata.annotations, s.spec.loadBalancerIP])).toEqual([
+      [undefined, '203.0.113.10'],
+      [undefined, '198.51.100.20'],
+      [undefined, '2001:db8::30'],
+    ]);
+  });
+
+  test('an unknown implementation, and the removed setLoadBalancerIp, are refused by the schema', () => {
+    const dir = tempDir('cli-');
+    const bad = run('validate', '--config', writeConfig(dir, EXAMPLE_CONFIG.replace('    implementation: metallb', '    implementation: metalb')));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('entryPoints.loadBalancer.implementation');
+    const removed = run('validate', '--config', writeConfig(dir, EXAMPLE_CONFIG.replace('    implementation: metallb', '    setLoadBalancerIp: true'), 'removed.yaml'));
+    expect(removed.code).toBe(1);
+    expect(removed.err).toContain('setLoadBalancerIp');
+  });
+
+  test('--quiet prints nothing for a valid deployment without warnings; without it, every Secret is listed after writing', () => {
+    const dir = tempDir('cli-');
+    // the example without its load balancers, whose warning about k3s's ServiceLB is tested above
+    const withoutLoadBalancers = EXAMPLE_CONFIG.replace('    implementation: metallb', '    enabled: false\n    implementation: metallb');
+    expect(withoutLoadBalancers).not.toBe(EXAMPLE_CONFIG);
+    const config = writeConfig(dir, withoutLoadBalancers);
+    const quiet = run('synth', '--config', config, '--out', path.join(dir, 'quiet'), '--quiet');
+    expect(quiet).toMatchObject({ code: 0, out: '', err: '' });
+    expect(quiet.warned).toBe('');
+    const loud = run('synth', '--config', config, '--out', path.join(dir, 'loud'));
+    expect(loud.out).toMatch(/wrote \d+ files to /);
+    expect(loud.warned).toContain('create these 4 Secrets before the releases install');
+    expect(loud.warned).not.toContain('more');
+  });
+
+  test("the README's example: a schema problem and a construct problem are reported in one run", () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(
+      file,
+      'defaultDomain: green.example.org\nadditionalDomains:\n  - blue.example.net\n  - purple.example.com\n  - red..example.com\ningressNames:\n  blue.example.net: blue\ntls:\n  mode: letsencrypt\n',
+    );
+    const result = run('validate', '--config', file);
+    expect(result.code).toBe(1);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = /```\n  cdk8s-wire-multi-ingress: invalid input, nothing was written:\n([\s\S]*?)\n  ```/.exec(readme)![1];
+    const expected = shown.split('\n').map((l) => l.replace(/^ {4}multi-ingress\.yaml/, `  ${file}`));
+    expect(result.err).toBe(['cdk8s-wire-multi-ingress: invalid input, nothing was written:', ...expected, ''].join('\n'));
+  });
+
+  test('a value the schema refuses inside a list: the rest is checked without that list, and no problem names a wrong line', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: "bad..domain"\nadditionalDomains: [red.example.com, 7, "x..y"]\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:1: defaultDomain: default domain "bad..domain" is not a valid DNS name: empty label (two dots in a row, or a leading dot)`,
+      `  ${file}:2: additionalDomains[1]: expected a string, got the number 7`,
+    ]);
+  });
+
+  test('a misspelt key inside an object gets "did you mean", and not also "missing"', () => {
+    const dir = tempDir('cli-');
+    const file = path.join(dir, 'multi-ingress.yaml');
+    fs.writeFileSync(file, 'defaultDomain: green.example.org\ntls:\n  mode: cert-manager\n  certmasterEmial: hostmaster@{domain}\n');
+    const result = run('validate', '--config', file);
+    expect(result.err.split('\n').slice(1, -1)).toEqual([
+      `  ${file}:4: tls.certmasterEmial: unknown key (did you mean "certmasterEmail"?) (tls mode "cert-manager"): expected one of mode, certmasterEmail, issuerKind, issuerName, staging`,
+    ]);
+  });
+
+  test('a configuration file that does not exist, or is a folder, is named in plain words', () => {
+    const dir = tempDir('cli-');
+    const missing = run('validate', '--config', path.join(dir, 'nope.yaml'));
+    expect(missing).toMatchObject({ code: 1, err: `cdk8s-wire-multi-ingress: invalid input, nothing was written:\n  ${path.join(dir, 'nope.yaml')}: cannot read the configuration file: no such file\n` });
+    const folder = run('validate', '--config', dir);
+    expect(folder.err).toContain(`${dir}: cannot read the configuration file: it is a folder; expected a file`);
+    expect(folder.err).not.toMatch(/E[A-Z]{3,}/);
+  });
+
+  test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const first = EXAMPLE_CONFIG.split('\n')[0];
+    const match = /^# yaml-language-server: \$schema=\.\/node_modules\/([^/]+)\/(.+)$/.exec(first);
+    expect(match).not.toBeNull();
+    expect(match![1]).toBe(pkg.name);
+    // the file exists in the package (package.json "files" is not set, so everything not in .npmignore ships)
+    expect(fs.existsSync(path.join(ROOT, match![2]))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, '.npmignore'), 'utf8').split('\n')).not.toContain(`/${match![2].split('/')[0]}/`);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, match![2]), 'utf8'));
+    expect(schema.$id).toBe(`https://unpkg.com/${pkg.name}/${match![2]}`);
+    const commands = EXAMPLE_CONFIG.split('\n').filter((l) => l.includes(`${pkg.name} `) && /\b(validate|synth)\b/.test(l));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const line of commands) expect(line).toMatch(new RegExp(`npx ${pkg.name} (validate|synth) `));
   });
 
   test('--help documents every flag and command', () => {

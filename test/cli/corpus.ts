@@ -18,6 +18,19 @@ export interface BadConfig {
 const GUIDE = 'defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\n  - blue.example.net\n';
 
 export const BAD_CONFIGS: BadConfig[] = [
+  {
+    name: 'unknown load balancer implementation',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    implementation: metalb\n',
+    expected: ['{file}:12: entryPoints.loadBalancer.implementation: expected one of "metallb", "metallb-legacy", "kube-vip", "spec-load-balancer-ip", got the string "metalb"'],
+  },
+  {
+    name: 'shared load balancer annotation that requests an address',
+    content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n  loadBalancer:\n    annotations:\n      metallb.universe.tf/loadBalancerIPs: 198.51.100.99\n',
+    expected: [
+      '{file}:13: entryPoints.loadBalancer.annotations.metallb.universe.tf/loadBalancerIPs: loadBalancer.annotations set "metallb.universe.tf/loadBalancerIPs", which requests a load balancer address: ' +
+        "each domain's address is requested by loadBalancer.implementation (MetalLB 0.14.9 or later), once, and an annotation shared by every domain's Service would give them all one address (and MetalLB refuses a Service that asks twice); remove it",
+    ],
+  },
   { name: 'empty file', content: '', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
   {
@@ -29,7 +42,8 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'a list at the top', content: '- green.example.org\n', expected: ['{file}:1: the file holds a list: expected a mapping with at least defaultDomain'] },
   { name: 'a scalar at the top', content: 'green.example.org\n', expected: ['{file}:1: the file holds the string "green.example.org": expected a mapping with at least defaultDomain'] },
   { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: Map keys must be unique'] },
-  { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1: not valid JSON: Expected double-quoted property name'] },
+  { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1:39: not valid JSON: a "," before "}": JSON allows no trailing comma'] },
+  { name: 'JSON with a trailing comma on a later line', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": ["red.example.com",],\n}\n', expected: ['{file}:3:43: not valid JSON: a "," before "]": JSON allows no trailing comma'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },
   { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format, entryPoints'] },
@@ -42,7 +56,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'IP address as a domain', content: GUIDE + '  - 203.0.113.7\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "203.0.113.7" is not a valid DNS name: it is an IP address; expected a DNS domain'] },
   { name: 'single-label domain', content: GUIDE + '  - localhost\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "localhost" is not a valid DNS name: expected at least two labels, e.g. "example.com"'] },
   { name: 'label over 63 characters', content: GUIDE + `  - ${'a'.repeat(64)}.example.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.org" is not a valid DNS name: label "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is 64 characters long; at most 63 are allowed'] },
-  { name: 'domain over 241 characters', content: GUIDE + `  - ${Array(5).fill('a'.repeat(60)).join('.')}.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org" is not a valid DNS name: it is 308 characters long; at most 253 are allowed'] },
+  { name: 'domain over 253 characters', content: GUIDE + `  - ${Array(5).fill('a'.repeat(60)).join('.')}.org\n`, expected: ['{file}:5: additionalDomains[2]: additional domain #3 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.org" is not a valid DNS name: it is 308 characters long; at most 253 are allowed'] },
   { name: 'duplicate after normalising', content: GUIDE + '  - Red.Example.COM.\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "Red.Example.COM." is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"'] },
   { name: 'default domain repeated', content: GUIDE + '  - green.example.org\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "green.example.org" is a duplicate: it normalises to "green.example.org", the same as the default domain'] },
   { name: 'ingress name for an unknown domain', content: GUIDE + 'ingressNames:\n  yellow.example.org: yellow\n', expected: ['{file}:6: ingressNames.yellow.example.org: ingressNames has an entry for "yellow.example.org", which is not one of the additional domains'] },
@@ -81,7 +95,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'webapp values name a domain', content: GUIDE + 'webappValues:\n  envVars:\n    CUSTOM_HELP_LINK: https://help.blue.example.net\n', expected: ['{file}:7: webappValues.envVars.CUSTOM_HELP_LINK: webapp values mention "blue.example.net" at "envVars.CUSTOM_HELP_LINK" ("https://help.blue.example.net"): one webapp serves every domain, so a real domain there links them; use "[[hostname]]" instead'] },
   { name: 'ingress class that is not nginx', content: GUIDE + 'ingressServicesValues:\n  config:\n    ingressClass: traefik\n', expected: ["{file}:7: ingressServicesValues.config.ingressClass: nginx-ingress-services values set config.ingressClass \"traefik\": multi-ingress renders each domain's CSP in its Ingress, which only works with an ingress-nginx controller (a class whose name contains \"nginx\")"] },
   { name: 'values inline and from a file', content: GUIDE + 'webappValues: {}\nwebappValuesFile: webapp.yaml\n', extra: { 'webapp.yaml': 'replicaCount: 2\n' }, expected: ['{file}:6: webappValuesFile: give either webappValues or webappValuesFile, not both'] },
-  { name: 'values file missing', content: GUIDE + 'wireServerValuesFile: values/wire-server.yaml\n', expected: ['{file}:5: wireServerValuesFile: cannot read "values/wire-server.yaml" (ENOENT): expected a Helm values file, relative to {file}'] },
+  { name: 'values file missing', content: GUIDE + 'wireServerValuesFile: values/wire-server.yaml\n', expected: ['{file}:5: wireServerValuesFile: cannot read "values/wire-server.yaml" (no such file): expected a Helm values file, relative to {file}'] },
   { name: 'values file holds a list', content: GUIDE + 'webappValuesFile: webapp.yaml\n', extra: { 'webapp.yaml': '- replicaCount\n' }, expected: ['{file}:5: webappValuesFile: {dir}/webapp.yaml:1: the file holds a list: expected a Helm values file (a mapping)'] },
   { name: 'SSO without contacts', content: GUIDE + 'sso:\n  scimBaseUri: https://nginz-https.green.example.org/scim/v2\n', expected: ['{file}:6: sso: the key "contacts" is missing'] },
   { name: 'SSO contact of an unknown type', content: GUIDE + 'sso:\n  contacts:\n    - type: Support\n', expected: ['{file}:7: sso.contacts[0].type: expected one of "ContactTechnical", "ContactSupport", "ContactAdministrative", "ContactBilling", "ContactOther", got the string "Support"'] },
@@ -112,7 +126,11 @@ BAD_CONFIGS.push(
   {
     name: 'entry points: unknown HAProxy option',
     content: GUIDE + 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses: {}\n  haproxy:\n    maxconn: 100\n',
-    expected: ['{file}:9: entryPoints.haproxy.maxconn: unknown key: expected one of certificateDirectory, caFile, httpRedirect, certbotPort, acmeEmail, image, replicas'],
+    // both problems in one run: the empty address map is refused too (each domain needs its own address)
+    expected: [
+      '{file}:7: entryPoints.addresses: entryPoints.addresses gives no address for any of the 3 domain(s): each needs its own entry address',
+      '{file}:9: entryPoints.haproxy.maxconn: unknown key: expected one of certificateDirectory, caFile, httpRedirect, certbotPort, acmeEmail, image, replicas',
+    ],
   },
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },

@@ -13,10 +13,10 @@ import { WireDomain } from '../../src';
 
 jest.setTimeout(60_000);
 
-/** The longest domain the library accepts (241 characters, so that nginz-https.<domain> has 253). */
+/** The longest domain the library accepts (227 characters, so that nginz-https.<domain>-deeplink.json has 253). */
 const LONG_DOMAIN = (() => {
   const labels = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63)];
-  const rest = 241 - labels.join('.').length - '.example'.length - 1;
+  const rest = WireDomain.MAX_LENGTH - labels.join('.').length - '.example'.length - 1;
   return [...labels, 'd'.repeat(rest), 'example'].join('.');
 })();
 
@@ -72,8 +72,8 @@ describeWithTools(['haproxy', 'openssl', 'shellcheck', 'timeout'], 'generated co
   });
 
   test('the longest domain (IPv4, no HTTP frontend) and an IPv6 domain with an IPv6 backend', async () => {
-    expect(LONG_DOMAIN).toHaveLength(241);
-    expect(hosts(LONG_DOMAIN)[0]).toHaveLength(253);
+    expect(LONG_DOMAIN).toHaveLength(227);
+    expect(`${hosts(LONG_DOMAIN)[0]}-deeplink.json`).toHaveLength(253);
     for (const domain of [LONG_DOMAIN, 'v6.example.net']) {
       const file = path.join(long.outdir, 'edge', domain, 'haproxy.cfg');
       expect(fs.readFileSync(file, 'utf8')).not.toContain('frontend http\n');

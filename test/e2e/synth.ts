@@ -21,13 +21,20 @@ export interface Synthesized {
   edgeProxyConfig(domain: string): string;
 }
 
-/** Synthesize a deployment (with an edge chart for the in-cluster proxies) into `outdir`, as an operator would. */
+/**
+ * Synthesize a deployment into `outdir`, as an operator would; with entry points, each domain's is an
+ * in-cluster edge proxy in an edge chart of its own (no load balancers: a domain has one entry point).
+ */
 export function synthesize(outdir: string, props: MultiIngressBackendProps): Synthesized {
   const app = new WireApp({ outdir });
   const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
   const backend = new MultiIngressBackend(new Chart(app, 'wire'), 'backend', {
     ...props,
-    entryPoints: props.entryPoints && { ...props.entryPoints, edgeProxyScope: edge },
+    entryPoints: props.entryPoints && {
+      ...props.entryPoints,
+      loadBalancer: { ...props.entryPoints.loadBalancer, enabled: false },
+      edgeProxyScope: edge,
+    },
   });
   const output = captureWarnings();
   try {

@@ -146,7 +146,8 @@ describe('the in-cluster edge proxy', () => {
     const { byKind } = synthProxy();
     const [svc] = byKind('Service');
     const [deployment] = byKind('Deployment');
-    expect(svc.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerIP: '198.51.100.20', externalTrafficPolicy: 'Local' });
+    expect(svc.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    expect(svc.metadata.annotations).toEqual({ 'metallb.io/loadBalancerIPs': '198.51.100.20' });
     expect(svc.spec.ports).toEqual([
       { name: 'http', port: 80, targetPort: 'http' },
       { name: 'https', port: 443, targetPort: 'https' },

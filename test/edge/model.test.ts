@@ -1,3 +1,4 @@
+import { LoadBalancerImplementation } from '../../src/edge/load-balancer-implementation';
 import { resolveEdges } from '../../src/edge/model';
 import { EdgeOptions, HAPROXY_IMAGE, INGRESS_NGINX_SELECTOR, resolveEntryPointSettings } from '../../src/edge/options';
 import { buildTopology } from '../../src/topology';
@@ -79,7 +80,8 @@ describe('entry point settings', () => {
         enabled: true,
         namespace: 'wire',
         selector: INGRESS_NGINX_SELECTOR,
-        setLoadBalancerIp: true,
+        implementation: LoadBalancerImplementation.metallb(),
+        setLoadBalancerIp: false,
         addressAnnotations: ['metallb.io/loadBalancerIPs'],
         annotations: {},
         sourceRanges: [],
@@ -113,7 +115,11 @@ describe('entry point settings', () => {
     [{ loadBalancer: { namespace: 'Ingress_Nginx' } }, 'loadBalancer.namespace "Ingress_Nginx" is not valid'],
     [{ loadBalancer: { selector: {} } }, 'loadBalancer.selector {} is not valid'],
     [{ loadBalancer: { selector: { 'app.kubernetes.io/name': 'has space' } } }, 'loadBalancer.selector "app.kubernetes.io/name": "has space" is not valid'],
-    [{ loadBalancer: { addressAnnotations: ['not a key'] } }, 'loadBalancer.addressAnnotations entry "not a key" is not valid'],
+    [{ loadBalancer: { implementation: LoadBalancerImplementation.annotations(['not a key']) } }, 'loadBalancer.implementation annotation "not a key" is not valid'],
+    [{ loadBalancer: { implementation: LoadBalancerImplementation.annotations([]) } }, 'expected at least one annotation key that gets the address'],
+    [{ loadBalancer: { implementation: 'metallb' as any } }, 'loadBalancer.implementation "metallb" is not valid: expected a LoadBalancerImplementation'],
+    [{ loadBalancer: { setLoadBalancerIp: true } as any }, 'loadBalancer.setLoadBalancerIp is no longer an option: choose how the address is requested with loadBalancer.implementation'],
+    [{ loadBalancer: { addressAnnotations: ['x/y'] } as any }, 'loadBalancer.addressAnnotations is no longer an option'],
     [{ loadBalancer: { annotations: { 'x/y': 1 as any } } }, 'loadBalancer.annotations "x/y": 1 is not valid'],
     [{ loadBalancer: { sourceRanges: ['10.0.0.0/33'] } }, 'loadBalancer.sourceRanges entry "10.0.0.0/33" is not valid'],
     [{ loadBalancer: { sourceRanges: ['10.0.0.1'] } }, 'loadBalancer.sourceRanges entry "10.0.0.1" is not valid'],

@@ -318,7 +318,7 @@ describe('plain values files', () => {
       'wire.k8s.yaml',
     ]);
     expect(fs.statSync(path.join(outdir, 'deploy.sh')).mode % 0o1000).toBe(0o755);
-    expect(printed.join('\n')).toContain('provide these 4 secret values file(s)');
+    expect(printed.join('\n')).toContain('provide these 4 secret values files before the releases install');
     expect(printed.join('\n')).toContain('values file secrets/wire-server-secrets/secrets.yaml for release wire-server');
   });
 
@@ -422,25 +422,28 @@ describe('charts from an OCI registry', () => {
 
 describe('entry points validate too', () => {
   test.each(['helmchart', 'flux', 'argocd'])('%s: releases, load balancer Services and in-cluster edge proxies', (format) => {
-    const app = Testing.app();
-    const wire = new Chart(app, 'wire');
-    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
-    new MultiIngressBackend(wire, 'backend', {
-      ...GUIDE,
-      releaseFormat: FORMATS[format](),
-      entryPoints: {
-        addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
-        backendAddress: '192.0.2.1',
-        loadBalancer: { sourceRanges: ['0.0.0.0/0'], externalDns: true },
-        edgeProxyScope: edge,
-      },
-    });
-    const output = captureWarnings();
-    let objects: any[];
-    try {
-      objects = [...Testing.synth(wire), ...Testing.synth(edge)];
-    } finally {
-      output.restore();
+    // a domain has one entry point: the load balancers in one deployment, the edge proxies in another
+    const objects: any[] = [];
+    for (const edgeProxies of [false, true]) {
+      const app = Testing.app();
+      const wire = new Chart(app, 'wire');
+      const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+      new MultiIngressBackend(wire, 'backend', {
+        ...GUIDE,
+        releaseFormat: FORMATS[format](),
+        entryPoints: {
+          addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
+          backendAddress: '192.0.2.1',
+          loadBalancer: { enabled: !edgeProxies, sourceRanges: ['0.0.0.0/0'], externalDns: true },
+          edgeProxyScope: edgeProxies ? edge : undefined,
+        },
+      });
+      const output = captureWarnings();
+      try {
+        objects.push(...Testing.synth(wire), ...Testing.synth(edge));
+      } finally {
+        output.restore();
+      }
     }
     expect([...new Set(objects.map((o) => o.kind))]).toEqual(expect.arrayContaining(['Service', 'Deployment', 'ConfigMap']));
     expect(validateObjects(objects)).toEqual([]);

@@ -35,8 +35,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: ['cdk8s-plus-28@2.5.6', 'cdk8s-cli@^2', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
   // the command line reads YAML/JSON configs and checks them against the shipped JSON Schema;
-  // jsii packages bundle their non-jsii dependencies
-  bundledDeps: ['yaml@^2', 'ajv@^8'],
+  // jsii packages bundle their non-jsii dependencies; tldts carries the Public Suffix List (registrable domains)
+  bundledDeps: ['yaml@^2', 'ajv@^8', 'tldts@^7'],
   bin: { 'cdk8s-wire-multi-ingress': 'lib/cli/main.js' },
 
   // Snapshots must fail on drift; `npx projen test:update` updates them on purpose.

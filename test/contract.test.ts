@@ -42,13 +42,14 @@ test("the guide's three domains with its short ingress names", () => {
 });
 
 test('hundreds of domains as operators write them: upper case, trailing dots, IDN, long labels', () => {
-  const long = (i: number) => `${'l'.repeat(60)}${String(i).padStart(3, '0')}.${'k'.repeat(63)}.example`;
+  // each under its own registrable domain (siblings under one are the audit's registrable-domain error)
+  const long = (i: number) => `${'l'.repeat(60)}${String(i).padStart(3, '0')}.${'k'.repeat(60)}${String(i).padStart(3, '0')}.example`;
   const raw = Array.from({ length: 300 }, (_, i) => {
     switch (i % 4) {
-      case 0: return `  Team${i}.Example.COM. `;
-      case 1: return `bücher${i}.münchen.de`;
+      case 0: return `  Team${i}.Example${i}.COM. `;
+      case 1: return `bücher${i}.münchen${i}.de`;
       case 2: return long(i);
-      default: return `svc-${i}.corp${i % 9}.net.`;
+      default: return `svc-${i}.corp${i}.net.`;
     }
   });
   const normalised = raw.map((r) => domainToASCII(r.trim().replace(/\.$/, '').toLowerCase()));

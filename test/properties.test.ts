@@ -15,17 +15,31 @@ const label = fc
   .filter((l) => !/^xn--/.test(l) && l.length <= 63);
 const tld = fc.constantFrom('com', 'net', 'org', 'de', 'io', 'example', 'co.uk', 'xn--p1ai');
 
-/** A set of distinct valid domains (normalised), some nested in others. */
+/**
+ * A set of distinct valid domains (normalised), some nested in others.
+ * Domains an operator serves apart are registered apart: two domains share
+ * their last label above the TLD (their registrable domain, as every TLD here
+ * is a public suffix) only when one contains the other, so nesting makes
+ * chains (example.com, red.example.com, x.red.example.com), not siblings
+ * (a.example.com beside b.example.com is the audit's registrable-domain error).
+ */
 const domainSet = (max: number) =>
   fc
     .array(fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), tld, fc.nat(), fc.boolean()), { minLength: 1, maxLength: max, size: 'max' })
     .map((parts) => {
       const out: string[] = [];
+      const registered = new Set<string>();
+      const parents = new Set<string>();
       for (const [labels, top, pick, nest] of parts) {
-        // nest under an earlier domain now and then: example.com next to red.example.com
-        const base = nest && out.length > 0 ? out[pick % out.length] : top;
-        const d = `${labels.join('.')}.${base}`;
-        if (d.length <= WireDomain.MAX_LENGTH && !out.includes(d)) out.push(d);
+        // nest under an earlier domain (that has no sub-domain yet) now and then: example.com next to red.example.com
+        const parent = nest && out.length > 0 ? out[pick % out.length] : undefined;
+        if (parent !== undefined && parents.has(parent)) continue;
+        const d = `${labels.join('.')}.${parent ?? top}`;
+        const registrable = `${labels[labels.length - 1]}.${top}`;
+        if (d.length > WireDomain.MAX_LENGTH || out.includes(d) || (parent === undefined && registered.has(registrable))) continue;
+        if (parent !== undefined) parents.add(parent);
+        registered.add(registrable);
+        out.push(d);
       }
       return out;
     })

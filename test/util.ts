@@ -64,10 +64,14 @@ export function ingressReleases(emitted: Emitted): Array<{ name: string; values:
     .map((o) => ({ name: o.metadata.name, values: parse(o.spec.valuesContent), object: o }));
 }
 
-/** n distinct valid domains with mixed TLDs and depths. */
+/**
+ * n distinct valid domains with mixed TLDs and depths, each under its own
+ * registrable domain (siblings such as d1.zone1.com and d6.zone1.com are the
+ * audit's registrable-domain error).
+ */
 export function domains(n: number): string[] {
   const tlds = ['com', 'net', 'org', 'de', 'io', 'example'];
-  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `site${i}.${tlds[i % tlds.length]}` : `d${i}.zone${i % 5}.${tlds[i % tlds.length]}`));
+  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `site${i}.${tlds[i % tlds.length]}` : `d${i}.zone${i}.${tlds[i % tlds.length]}`));
 }
 
 /** Silence and capture what the library prints at synth time. */

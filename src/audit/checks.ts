@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { quote } from '../errors';
 import { Located, SharedFacts } from './observe';
 import { ServiceTarget, Upstream } from './observer';
@@ -44,6 +45,7 @@ export function runChecks(input: AuditInput): AuditFinding[] {
     ...foreignDomains(input.observations, names),
     ...sharedIdentifiers(input.observations),
     ...nestedDomains(input.domains),
+    ...sameRegistrableDomain(input.domains),
     ...calling(input.shared.calling, input.domains, names),
     ...backendDomain(input.shared.backendDomain, input.domains, names),
     ...brigEmails(input.shared.brig, input.domains, names),
@@ -52,6 +54,7 @@ export function runChecks(input: AuditInput): AuditFinding[] {
     ...sharedServiceTargets(input.serviceTargets ?? []),
     ...sso(input.shared, input.domains, names),
     ...ownCertificates(input.shared),
+    ...certificateTransparency(input.shared),
     ...unattributed(input.unattributed),
   ];
   const unique = new Map<string, Draft>();
@@ -220,6 +223,80 @@ function nestedDomains(domains: readonly string[]): Draft[] {
     }
   }
   return found;
+}
+
+/**
+ * The registrable domain of a name (the label below its public suffix), by
+ * the Public Suffix List, private suffixes included (`a.github.io` and
+ * `b.github.io` belong to different registrants); none for a public suffix
+ * itself or a name under no known suffix rule.
+ */
+export function registrableDomain(name: string): string | undefined {
+  return getDomain(name, { allowPrivateDomains: true }) ?? undefined;
+}
+
+function nests(a: string, b: string): boolean {
+  return a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+}
+
+/**
+ * Domains under one registrable domain (`a.example.com` and `b.example.com`;
+ * `x.example.co.uk` and `y.example.co.uk`): one zone, one registration, one
+ * registrant. One finding per pair, so that adding a domain does not change
+ * the ids of the others; a pair where one contains the other is the
+ * `nested-domains` finding.
+ */
+function sameRegistrableDomain(domains: readonly string[]): Draft[] {
+  const byRegistrable = new Map<string, string[]>();
+  for (const d of domains) {
+    const r = registrableDomain(d);
+    if (r !== undefined) byRegistrable.set(r, [...(byRegistrable.get(r) ?? []), d]);
+  }
+  const found: Draft[] = [];
+  for (const [registrable, group] of byRegistrable) {
+    const members = sorted(group);
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const [a, b] = [members[i], members[j]];
+        if (nests(a, b)) continue;
+        found.push({
+          id: `registrable-domain:${registrable}:${a}:${b}`,
+          check: 'registrable-domain',
+          severity: FindingSeverity.ERROR,
+          domains: [a, b],
+          artefact: 'the domain list',
+          value: registrable,
+          message: `${a} and ${b} are both under the registrable domain ${registrable} (Public Suffix List)`,
+          reason: `both names live in the zone of ${registrable}, with its one registration (WHOIS/RDAP), its nameservers and its SOA: whoever looks up either domain finds the same registrant`,
+          mitigation: 'serve domains registered separately (their own registrable domains, nameservers and registrant) where unlinkability matters',
+        });
+      }
+    }
+  }
+  return found;
+}
+
+/** cert-manager asks for every domain's certificate when the releases are applied: at the same moment, in public CT logs. */
+function certificateTransparency(shared: SharedFacts): Draft[] {
+  if (shared.certManager.length < 2) {
+    return [];
+  }
+  const domains = sorted(shared.certManager);
+  return [
+    {
+      id: 'structural:certificate-transparency',
+      check: 'structural',
+      severity: FindingSeverity.WARNING,
+      domains,
+      artefact: 'the cert-manager Certificates of the ingress releases (tls.useCertManager)',
+      value: 'duration 2160h, renewBefore 360h (fixed by the nginx-ingress-services chart)',
+      message: `cert-manager issues the certificates of ${domains.length} domains when their releases are applied, all at once, and renews them all at once 75 days later; Certificate Transparency logs show every issuance publicly, with its time`,
+      reason:
+        'certificates of unrelated domains issued within the same minutes, again and again at each renewal, are a timing pattern anyone can read from the public CT logs; the nginx-ingress-services chart sets duration and renewBefore itself (certificate.yaml), so they cannot be set per domain through its values',
+      mitigation:
+        'spread the issuance: add domains to the deployment (or first apply their releases) on different days, and the renewals, 75 days after each issuance, stay spread; or renew a domain early on a day of its own (cmctl renew <certificate>); or use certificates you provide (IngressTls.ownCertificate) issued at times of your choosing',
+    },
+  ];
 }
 
 /** Domains named by any of the values, with the values naming each. */

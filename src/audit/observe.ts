@@ -33,6 +33,8 @@ export interface SharedFacts {
   readonly accountPages: readonly string[];
   /** The TLS values Secrets (`namespace/name`) of domains whose certificates the operator provides. */
   readonly ownCertificates: ReadonlyArray<{ readonly domain: string; readonly secret: string }>;
+  /** Domains whose certificate cert-manager issues (the chart's Certificate: TLS on, `tls.useCertManager`). */
+  readonly certManager: readonly string[];
 }
 
 /** What the audit reads: the deployment's constructs, as emitted. */
@@ -488,5 +490,8 @@ function sharedFacts(subject: AuditSubject): SharedFacts {
         .filter((s) => s.key === TLS_VALUES_KEY)
         .map((s) => ({ domain: di.domain.name, secret: `${s.namespace}/${s.name}` })),
     );
-  return { calling, brig, backendDomain, sso, teamSettings: routes('teamSettings'), accountPages: routes('accountPages'), ownCertificates };
+  const certManager = subject.ingresses
+    .filter((di) => getPath(di.values, ['tls', 'enabled']) !== false && getPath(di.values, ['tls', 'useCertManager']) === true)
+    .map((di) => di.domain.name);
+  return { calling, brig, backendDomain, sso, teamSettings: routes('teamSettings'), accountPages: routes('accountPages'), ownCertificates, certManager };
 }

@@ -61,7 +61,7 @@ export interface AuditFinding {
   /**
    * The check that found it: `foreign-domain`, `shared-address`,
    * `shared-email`, `shared-certificate`, `shared-issuer`, `shared-host`,
-   * `nested-domains`, `calling-names-domain`, `backend-domain-names-domain`,
+   * `nested-domains`, `registrable-domain`, `calling-names-domain`, `backend-domain-names-domain`,
    * `structural`, `own-certificates-unverified`, `unattributed`,
    * `stale-acknowledgement`.
    */

@@ -5,6 +5,7 @@
  *   synth     --config FILE --out DIR [--format F]   write manifests and files
  *   validate  --config FILE [--format F]             check only, write nothing
  *   init      [--config FILE] [--force]              write an example config
+ *   verify    --config FILE [--connect ...]           probe the live deployment (src/verify)
  *
  * Exit codes: 0 ok, 1 invalid input, 2 usage.
  */
@@ -17,6 +18,7 @@ import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
 import { printSecretsAfterSynth } from '../report';
+import { runVerify } from '../verify/command';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -28,6 +30,8 @@ Commands:
   synth      check the configuration, then write the manifests and files to --out
   validate   check the configuration and everything it would write; write nothing
   init       write a commented example configuration (the guide's three domains)
+  verify     probe the live deployment from outside: DNS, TLS and HTTP per domain
+             (${NAME} verify --help for its options)
 
 Options:
   --config FILE   the configuration, YAML or JSON (synth, validate: required;
@@ -271,6 +275,11 @@ export function main(
   }
 }
 
+/** The command line: `verify` (asynchronous, options of its own) or one of the commands of `main`. */
+export async function cli(argv: string[]): Promise<number> {
+  return argv[0] === 'verify' ? runVerify(argv.slice(1)) : main(argv);
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void cli(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -2,7 +2,15 @@ import { FindingSeverity, Observation, ObservationKind } from '../../src';
 import { AuditInput, runChecks } from '../../src/audit/checks';
 import { SharedFacts, fileDomain } from '../../src/audit/observe';
 
-const NOTHING_SHARED: SharedFacts = { calling: [], brig: [], backendDomain: [], teamSettings: [], accountPages: [], ownCertificates: [] };
+const NOTHING_SHARED: SharedFacts = {
+  calling: [],
+  brig: [],
+  backendDomain: [],
+  teamSettings: [],
+  accountPages: [],
+  ownCertificates: [],
+  certManager: [],
+};
 
 function input(domains: string[], observations: Observation[], acknowledged: string[] = []): AuditInput {
   return { domains, observations, shared: NOTHING_SHARED, unattributed: [], acknowledged };
@@ -90,4 +98,65 @@ test('files belong to the domain a path segment names', () => {
   expect(fileDomain('dns/example.com.au', names)).toBe('example.com.au');
   expect(fileDomain('edge/blue.example.net/haproxy.cfg', names)).toBeUndefined();
   expect(fileDomain('audit/unlinkability.md', names)).toBeUndefined();
+});
+
+describe('registrable domains (Public Suffix List)', () => {
+  const registrable = (domains: string[]) => runChecks(input(domains, [])).filter((f) => f.check === 'registrable-domain');
+
+  test('two domains under one registrable domain are linked: an error naming both and the registrable domain', () => {
+    const found = registrable(['b.example.com', 'a.example.com', 'blue.example.net']);
+    expect(found.map((f) => [f.id, f.severity, f.domains, f.value])).toEqual([
+      ['registrable-domain:example.com:a.example.com:b.example.com', FindingSeverity.ERROR, ['a.example.com', 'b.example.com'], 'example.com'],
+    ]);
+    expect(found[0].message).toBe('a.example.com and b.example.com are both under the registrable domain example.com (Public Suffix List)');
+  });
+
+  test('multi-label public suffixes: example.co.uk is registrable, co.uk is not', () => {
+    // a.co.uk and b.co.uk are registered apart; x.example.co.uk and y.example.co.uk are not
+    expect(registrable(['a.co.uk', 'b.co.uk'])).toEqual([]);
+    expect(registrable(['x.example.co.uk', 'y.example.co.uk']).map((f) => f.id)).toEqual(['registrable-domain:example.co.uk:x.example.co.uk:y.example.co.uk']);
+    // the same labels under other suffixes are different registrations
+    expect(registrable(['x.example.com', 'y.example.co.uk', 'z.example.com.au'])).toEqual([]);
+  });
+
+  test('private suffixes belong to their registrants: a.github.io and b.github.io are apart', () => {
+    expect(registrable(['a.github.io', 'b.github.io'])).toEqual([]);
+    expect(registrable(['x.a.github.io', 'y.a.github.io']).map((f) => f.value)).toEqual(['a.github.io']);
+  });
+
+  test('the nested case stays the nested-domains warning; siblings under a served parent are linked to each other', () => {
+    const all = runChecks(input(['example.com', 'a.example.com', 'b.a.example.com'], []));
+    expect(all.filter((f) => f.check === 'registrable-domain')).toEqual([]);
+    expect(all.filter((f) => f.check === 'nested-domains')).toHaveLength(3);
+    expect(registrable(['example.com', 'a.example.com', 'b.example.com']).map((f) => f.id)).toEqual(['registrable-domain:example.com:a.example.com:b.example.com']);
+  });
+
+  test('one finding per pair, with ids that do not change when a domain is added; acknowledgeable', () => {
+    const two = registrable(['a.example.com', 'b.example.com']).map((f) => f.id);
+    const three = registrable(['a.example.com', 'b.example.com', 'c.example.com']).map((f) => f.id);
+    expect(three).toHaveLength(3);
+    expect(three).toEqual(expect.arrayContaining(two));
+    const acknowledged = runChecks(input(['a.example.com', 'b.example.com'], [], two));
+    expect(acknowledged.filter((f) => f.severity === FindingSeverity.ERROR && !f.acknowledged)).toEqual([]);
+  });
+});
+
+describe('certificate transparency timing', () => {
+  const ct = (certManager: string[]) =>
+    runChecks({ ...input(['a.example', 'b.example', 'c.example'], []), shared: { ...NOTHING_SHARED, certManager } }).filter(
+      (f) => f.id === 'structural:certificate-transparency',
+    );
+
+  test('two or more domains with cert-manager: a structural warning with the mitigation', () => {
+    const [f] = ct(['c.example', 'a.example']);
+    expect(f).toMatchObject({ severity: FindingSeverity.WARNING, domains: ['a.example', 'c.example'] });
+    expect(f.message).toContain('cert-manager issues the certificates of 2 domains');
+    expect(f.reason).toContain('cannot be set per domain');
+    expect(f.mitigation).toContain('on different days');
+  });
+
+  test('one domain, or none, with cert-manager: nothing to time together', () => {
+    expect(ct(['a.example'])).toEqual([]);
+    expect(ct([])).toEqual([]);
+  });
 });

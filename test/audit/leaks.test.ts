@@ -239,8 +239,8 @@ test('what per-domain constructs add is read generically: DNSEndpoint, Ingress, 
 });
 
 test('a leak into many domains lists the first 20 error findings and counts the rest', () => {
-  const additionalDomains = Array.from({ length: 24 }, (_, i) => `d${i}.example.net`);
-  const { message, report } = fails({ defaultDomain: 'green.example.org', additionalDomains, ingressServicesValues: { note: 'see d0.example.net' } });
+  const additionalDomains = Array.from({ length: 24 }, (_, i) => `example-d${i}.net`);
+  const { message, report } = fails({ defaultDomain: 'green.example.org', additionalDomains, ingressServicesValues: { note: 'see example-d0.net' } });
   expect(report.errors).toHaveLength(24);
   expect(message.split('\n').filter((l) => l.includes('unlinkability audit:'))).toHaveLength(21);
   expect(message).toContain('... and 4 more error finding(s) (see audit() of the MultiIngressBackend)');

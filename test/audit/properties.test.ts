@@ -21,7 +21,11 @@ const domain = fc.tuple(fc.array(anyLabel, { minLength: 1, maxLength: 3 }), fc.c
 
 /**
  * 1 to 200 distinct domains; some are sub-domains of earlier ones (nested).
- * Mostly small sets, with a share of large ones.
+ * Mostly small sets, with a share of large ones. Honest domains are
+ * registered apart: two share their label above the TLD (their registrable
+ * domain: every TLD here is a public suffix) only when one contains the
+ * other, so nesting makes chains, never siblings such as a.example.com beside
+ * b.example.com (the registrable-domain error).
  */
 const domainSets = fc
   .oneof({ arbitrary: fc.integer({ min: 1, max: 30 }), weight: 3 }, { arbitrary: fc.integer({ min: 31, max: 200 }), weight: 1 })
@@ -29,12 +33,20 @@ const domainSets = fc
   .map((steps) => {
     const out: string[] = [];
     const slugs = new Set<string>();
+    const registered = new Set<string>();
+    const parents = new Set<string>();
     for (const [fresh, nest, pick, sub] of steps) {
-      const name = nest && out.length > 0 ? `${sub}.${out[pick % out.length]}` : fresh;
-      // skip names that are too long, repeated, or that would share a derived ingress name
+      const parent = nest && out.length > 0 ? out[pick % out.length] : undefined;
+      const name = parent !== undefined ? `${sub}.${parent}` : fresh;
+      const registrable = TLDS.map((t) => `.${t}`).filter((t) => fresh.endsWith(t)).sort((a, b) => b.length - a.length)[0];
+      const key = fresh.slice(0, -registrable.length).split('.').pop() + registrable;
+      // skip names that are too long, repeated, or that would share a derived ingress name or a registrable domain
       const slug = name.replace(/\./g, '-');
       if (slugs.has(slug) || !parses(name)) continue;
+      if (parent === undefined ? registered.has(key) : parents.has(parent)) continue;
       slugs.add(slug);
+      if (parent === undefined) registered.add(key);
+      else parents.add(parent);
       out.push(name);
     }
     return out;
@@ -91,7 +103,7 @@ function othersNamed(text: string, self: string, names: ReadonlySet<string>): st
 /** Examples always checked: one domain, and 200. */
 const examples: Array<[string[], { certManager: boolean; calling: boolean; sso: boolean }]> = [
   [['green.example.org'], { certManager: false, calling: false, sso: false }],
-  [Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? `d${i}.example.com` : `s${i}.d${i - 1}.example.com`)), { certManager: true, calling: true, sso: true }],
+  [Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? `d${i}-example.com` : `s${i}.d${i - 1}-example.com`)), { certManager: true, calling: true, sso: true }],
 ];
 
 test('honest output has no error finding, and every domain observes only itself', () => {

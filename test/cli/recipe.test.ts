@@ -32,9 +32,9 @@ function synth(config: object, dir: string, name: string, format: string): { war
 function withPurple(config: any): any {
   return {
     ...config,
-    additionalDomains: [...config.additionalDomains, 'purple.example.com'],
-    ingressNames: { ...config.ingressNames, 'purple.example.com': 'purple' },
-    entryPoints: { ...config.entryPoints, addresses: { ...config.entryPoints.addresses, 'purple.example.com': '198.51.100.77' } },
+    additionalDomains: [...config.additionalDomains, 'purple.example.info'],
+    ingressNames: { ...config.ingressNames, 'purple.example.info': 'purple' },
+    entryPoints: { ...config.entryPoints, addresses: { ...config.entryPoints.addresses, 'purple.example.info': '198.51.100.77' } },
   };
 }
 
@@ -54,7 +54,7 @@ describe('README recipe: add a domain', () => {
     const [, namespace, secret] = /Secret (\S+)\/(\S+) with key/.exec(listed) ?? [undefined, undefined, /secrets\/([^/]+)\//.exec(listed)![1]];
     expect(RECIPE).toContain(secret!);
     if (namespace !== undefined) expect(RECIPE).toContain(`\`${namespace}\``);
-    expect(fs.readFileSync(path.join(out, 'edge', 'purple.example.com', 'dns.zone'), 'utf8')).toContain('198.51.100.77');
+    expect(fs.readFileSync(path.join(out, 'edge', 'purple.example.info', 'dns.zone'), 'utf8')).toContain('198.51.100.77');
   });
 
   test("the kubectl command and the file's keys match what the release reads", () => {

@@ -14,8 +14,9 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { NginxServer, freePorts, nginxConfig, rewriteEdgeConfig, startHaproxy, startNginx } from './stack';
 import { synthesize, Synthesized } from './synth';
-import { Daemon, describeWithTools, freePort, makeCertificates, replaceExactly, run, tempDir, waitForPort } from './tools';
+import { Daemon, describeWithTools, freePort, makeCertificates, run, tempDir } from './tools';
 import { WireDomain } from '../../src';
 
 jest.setTimeout(60_000);
@@ -44,81 +45,42 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'curl', 'timeout'], 'edge prox
   const hosts = (d: string) => WireDomain.parse(d).hostNames;
 
   /** nginx as the Wire backend: per domain a TLS server for its host names, /deeplink.json is that domain's document. */
-  function nginxConfig(deeplinks: { [domain: string]: unknown }): string {
+  function nginxConf(deeplinks: { [domain: string]: unknown }): string {
     const certs = path.join(dir, 'certs');
-    const servers = Object.entries(deeplinks).map(([domain, deeplink]) => {
+    const listen = `${BACKEND}:${backendPort}`;
+    const servers: NginxServer[] = Object.entries(deeplinks).map(([domain, deeplink]) => {
       const file = path.join(dir, `deeplink-${domain}.json`);
       fs.writeFileSync(file, JSON.stringify(deeplink));
-      // teams.red.example.com presents blue's certificate: the proxy must refuse it
-      const names = hosts(domain).filter((h) => h !== 'teams.red.example.com');
-      return `
-  server {
-    listen ${BACKEND}:${backendPort} ssl;
-    server_name ${names.join(' ')};
-    ssl_certificate ${certs}/${domain}.crt;
-    ssl_certificate_key ${certs}/${domain}.key;
-    add_header X-Seen-Host $host always;
+      return {
+        listen,
+        // teams.red.example.com presents blue's certificate: the proxy must refuse it
+        names: hosts(domain).filter((h) => h !== 'teams.red.example.com'),
+        cert: `${certs}/${domain}.crt`,
+        key: `${certs}/${domain}.key`,
+        directives: `add_header X-Seen-Host $host always;
     add_header X-Seen-Sni $ssl_server_name always;
     location = /deeplink.json { default_type application/json; alias ${file}; }
-    location / { return 200 "backend of ${domain}\\n"; }
-  }`;
+    location / { return 200 "backend of ${domain}\\n"; }`,
+      };
     });
-    return `
-daemon off;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/nginx-tmp/body;
-  proxy_temp_path ${dir}/nginx-tmp/proxy;
-  fastcgi_temp_path ${dir}/nginx-tmp/fastcgi;
-  uwsgi_temp_path ${dir}/nginx-tmp/uwsgi;
-  scgi_temp_path ${dir}/nginx-tmp/scgi;
-  server {
-    listen ${BACKEND}:${backendPort} ssl default_server;
-    ssl_certificate ${certs}/green.example.org.crt;
-    ssl_certificate_key ${certs}/green.example.org.key;
-    return 421;
-  }
-  server {
-    listen ${BACKEND}:${backendPort} ssl;
-    server_name teams.red.example.com;
-    ssl_certificate ${certs}/blue.example.net.crt;
-    ssl_certificate_key ${certs}/blue.example.net.key;
-    return 200 "wrong certificate\\n";
-  }${servers.join('')}
-}
-`;
+    return nginxConfig(dir, [
+      { listen, names: [], cert: `${certs}/green.example.org.crt`, key: `${certs}/green.example.org.key`, directives: 'return 421;' },
+      { listen, names: ['teams.red.example.com'], cert: `${certs}/blue.example.net.crt`, key: `${certs}/blue.example.net.key`, directives: 'return 200 "wrong certificate\\n";' },
+      ...servers,
+    ]);
   }
 
   /** Start the generated HAProxy of one domain, its ports rewritten for the test. */
   async function startProxy(deployment: string, synthesized: Synthesized, domain: string, address: string): Promise<void> {
-    const proxy: Proxy = { address, https: await freePort(address), http: await freePort(address) };
-    let cfg = synthesized.file(`edge/${domain}/haproxy.cfg`);
-    cfg = replaceExactly(cfg, /^    bind :443 /, `    bind ${address}:${proxy.https} `);
-    cfg = replaceExactly(cfg, /^    bind :80$/, `    bind ${address}:${proxy.http}`);
-    cfg = replaceExactly(cfg, /^    server backend 127\.0\.0\.10:443 /, `    server backend ${BACKEND}:${backendPort} `);
-    cfg = replaceExactly(cfg, /^    server certbot 127\.0\.0\.1:8888$/, `    server certbot 127.0.0.1:${certbotPort}`);
-    if (process.getuid?.() !== 0) {
-      // only root can switch users
-      cfg = replaceExactly(cfg, /^    (user|group) haproxy\n/, '', 2);
-    }
-    const file = path.join(dir, `haproxy-${deployment}-${domain}.cfg`);
-    fs.writeFileSync(file, cfg);
-    const log = `${file}.log`;
-    const daemon = new Daemon(tools.haproxy, ['-db', '-f', file], log);
-    daemons.push(daemon);
-    await waitForPort(address, proxy.https, 10_000, daemon, log);
+    const proxy: Proxy = { address, ...(await freePorts(address)) };
+    const cfg = rewriteEdgeConfig(synthesized.file(`edge/${domain}/haproxy.cfg`), { ...proxy, backend: `${BACKEND}:${backendPort}`, certbotPort });
+    daemons.push(await startHaproxy(tools.haproxy, path.join(dir, `haproxy-${deployment}-${domain}.cfg`), cfg, address, proxy.https));
     proxies.set(`${deployment}/${domain}`, proxy);
   }
 
   beforeAll(async () => {
     dir = tempDir('edge-e2e-');
     fs.mkdirSync(path.join(dir, 'certs'));
-    fs.mkdirSync(path.join(dir, 'nginx-tmp'));
     const certs = path.join(dir, 'certs');
     const all = [...new Set([...Object.keys(GUIDE), ...Object.keys(NESTED)])];
     await makeCertificates(tools.openssl, certs, Object.fromEntries(all.map((d) => [d, hosts(d)])));
@@ -144,11 +106,7 @@ http {
     const deeplinks: { [domain: string]: unknown } = {};
     for (const d of Object.keys(GUIDE)) deeplinks[d] = guide.deeplink(d);
     deeplinks['example.com'] = nested.deeplink('example.com');
-    const conf = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(conf, nginxConfig(deeplinks));
-    const nginx = new Daemon(tools.nginx, ['-p', dir, '-e', path.join(dir, 'nginx-error.log'), '-c', conf], path.join(dir, 'nginx.log'));
-    daemons.push(nginx);
-    await waitForPort(BACKEND, backendPort, 10_000, nginx, path.join(dir, 'nginx-error.log'));
+    daemons.push(await startNginx(tools.nginx, dir, 'nginx', nginxConf(deeplinks), BACKEND, backendPort));
 
     for (const [domain, address] of Object.entries(GUIDE)) await startProxy('guide', guide, domain, address);
     await startProxy('nested', nested, 'example.com', NESTED['example.com']);

@@ -14,12 +14,14 @@ import * as path from 'path';
 
 /** Debian packages that provide each program. */
 const PACKAGES: { [tool: string]: string } = {
-  haproxy: 'haproxy',
-  nginx: 'nginx',
-  openssl: 'openssl',
-  curl: 'curl',
-  shellcheck: 'shellcheck',
-  timeout: 'coreutils',
+  'haproxy': 'haproxy',
+  'nginx': 'nginx',
+  'openssl': 'openssl',
+  'curl': 'curl',
+  'shellcheck': 'shellcheck',
+  'timeout': 'coreutils',
+  'named': 'bind9',
+  'named-checkzone': 'bind9-utils',
 };
 
 /** The absolute path of a program, looking in PATH and the sbin folders (haproxy and nginx live in /usr/sbin). */

@@ -81,10 +81,13 @@ if (!fs.existsSync(CLI)) {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-bench-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
-/** n distinct domains with mixed TLDs and depths, as the tests use. */
+/** n distinct domains with mixed public suffixes and depths, each registered apart (the audit refuses siblings). */
 function domains(n) {
-  const tlds = ['com', 'net', 'org', 'de', 'io', 'example'];
-  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `site${i}.${tlds[i % tlds.length]}` : `d${i}.zone${i % 5}.${tlds[i % tlds.length]}`));
+  const suffixes = ['com', 'net', 'org', 'de', 'io', 'co.uk'];
+  return Array.from({ length: n }, (_, i) => {
+    const suffix = suffixes[i % suffixes.length];
+    return i % 3 === 0 ? `site${i}.${suffix}` : i % 3 === 1 ? `d${i}-zone${i % 5}.${suffix}` : `chat.d${i}.${suffix}`;
+  });
 }
 
 /** One distinct address per domain: 10.0.0.0/8 or 2001:db8::/32. */

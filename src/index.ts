@@ -15,5 +15,6 @@ export { HelmChartFormatOptions } from './release/helm-chart';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';
+export { HelmValues } from './values/helm-values';
 export { SamlContact, SamlContactType, SsoOptions } from './sso';
 export { CertManagerTlsOptions, IngressTls, IssuerKind, OwnCertificateTlsOptions, TlsMode } from './tls';

@@ -428,6 +428,7 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
       }
       const listen = haproxy ? null : LISTEN.exec(line);
       const address = listen ? asAddress(listen[1]) : undefined;
+      // a wildcard (`bind [::]:443`, `listen 0.0.0.0:80`) listens everywhere: it is no domain's address
       if (address !== undefined && !/^[0.:]+$/.test(address)) {
         o.add(artefact, ObservationKind.ADDRESS, address, where);
       }

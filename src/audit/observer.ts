@@ -202,6 +202,8 @@ function walk(
   } else if (node !== null && typeof node === 'object') {
     for (const key of Object.keys(node)) {
       keys.push(key);
+      // a key names a domain as much as a value does (`red.example.com: x`)
+      visit(key, () => pathOf(keys));
       walk((node as { [key: string]: unknown })[key], keys, visit, skip);
       keys.pop();
     }

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps } from './config';
+import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
@@ -41,6 +41,9 @@ Options:
                   written by an earlier synth
   --format F      release format, overriding format.type of the file:
                   ${FORMAT_NAMES.join(', ')}
+  --allow-outside-files
+                  read values files (wireServerValuesFile, ...) outside the
+                  configuration's folder; without it they are refused
   --force         init: overwrite an existing file
   --quiet         print nothing but errors and the warnings about the input
                   (not the audit's summary, nor the Secrets to create)
@@ -62,13 +65,14 @@ interface Args {
   readonly out?: string;
   readonly format?: string;
   readonly force: boolean;
+  readonly allowOutsideFiles: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false };
+  const args: { [key: string]: any } = { force: false, allowOutsideFiles: false, quiet: false, help: false, version: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -84,6 +88,9 @@ function parseArgs(argv: string[]): Args {
         args[flag.slice(2)] = value;
         break;
       }
+      case '--allow-outside-files':
+        args.allowOutsideFiles = true;
+        break;
       case '--force':
       case '--quiet':
       case '--help':
@@ -111,12 +118,18 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean = false): WireApp {
+export function buildApp(
+  config: LoadedConfig,
+  format: string | undefined,
+  outdir: string,
+  quiet: boolean = false,
+  allowOutsideFiles: boolean = false,
+): WireApp {
   const app = new WireApp({ outdir, quiet });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);
   const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
-  const props = toProps(config, { format, edgeProxyScope: edge });
+  const props = toProps(config, { format, edgeProxyScope: edge, allowOutsideFiles });
   new MultiIngressBackend(wire, 'backend', props);
   return app;
 }
@@ -131,9 +144,9 @@ function validateApp(app: IConstruct): string[] {
 }
 
 /** Build the deployment (the constructs check their props); every problem located in the config file. */
-function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean): WireApp {
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean, allowOutsideFiles: boolean): WireApp {
   try {
-    return buildApp(config, format, outdir, quiet);
+    return buildApp(config, format, outdir, quiet, allowOutsideFiles);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
@@ -148,7 +161,13 @@ function buildChecked(config: LoadedConfig, format: string | undefined, outdir: 
  * without them, so that the constructs' and the audit's problems with the
  * rest are reported with them.
  */
-function loadAndBuild(file: string, format: string | undefined, outdir: string, quiet: boolean): { config: LoadedConfig; app: WireApp } {
+function loadAndBuild(
+  file: string,
+  format: string | undefined,
+  outdir: string,
+  quiet: boolean,
+  allowOutsideFiles: boolean,
+): { config: LoadedConfig; app: WireApp } {
   let config: LoadedConfig;
   try {
     config = loadConfig(file);
@@ -157,14 +176,14 @@ function loadAndBuild(file: string, format: string | undefined, outdir: string, 
     let more: string[] = [];
     try {
       // quiet: this build only collects problems
-      const app = buildChecked(e.rest, format, outdir, true);
+      const app = buildChecked(e.rest, format, outdir, true, allowOutsideFiles);
       duringSynthesis(app, () => check(e.rest!, app));
     } catch (other) {
       if (other instanceof ConfigError) more = other.problems;
     }
     throw new ConfigError(byLine([...e.problems, ...more.filter((p) => !e.problems.includes(p))]));
   }
-  return { config, app: buildChecked(config, format, outdir, quiet) };
+  return { config, app: buildChecked(config, format, outdir, quiet, allowOutsideFiles) };
 }
 
 /** Problems ordered by the line they name (`file:line: ...`), the order kept within a line. */
@@ -219,15 +238,20 @@ export function main(
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
         const staging = stagingPathFor(args.out);
-        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet, args.allowOutsideFiles);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
           check(config, app);
-          writeAtomically(args.out!, staging, () => {
-            app.synth();
-            files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
-          });
+          writeAtomically(
+            args.out!,
+            staging,
+            () => {
+              app.synth();
+              files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+            },
+            [args.config!, ...valuesFilesOf(config)],
+          );
         });
         if (!args.quiet) out(`${NAME}: wrote ${files === 1 ? '1 file' : `${files} files`} to ${args.out}\n`);
         return 0;
@@ -235,7 +259,7 @@ export function main(
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
-        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet, args.allowOutsideFiles);
         duringSynthesis(app, () => check(config, app));
         printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);

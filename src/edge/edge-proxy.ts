@@ -5,7 +5,7 @@ import { RenderedObject } from '../artefacts';
 import { WireDomain } from '../domain';
 import { Problems, quote } from '../errors';
 import { ExpectedSecret } from '../release/release-spec';
-import { isDnsLabel } from '../settings';
+import { isDnsLabel, namespaceProblem } from '../settings';
 import { deriveIngressName } from '../topology';
 import {
   CONTAINER_CONFIG_DIR,
@@ -129,6 +129,11 @@ export class EdgeProxy extends Construct {
       problems.add(
         `edge proxy name ${quote(name)} is not valid: expected 1-${MAX_NAME} lower-case letters, digits and "-", starting with a letter (it names a Service)`,
       );
+    }
+    const chartNamespace = Chart.of(this).namespace;
+    const namespaceIssue = chartNamespace === undefined ? undefined : namespaceProblem("the edge proxy chart's namespace", chartNamespace);
+    if (namespaceIssue !== undefined) {
+      problems.add(namespaceIssue);
     }
     const settings = problems.capture(() => resolveEntryPointSettings(props, 'default', new Set()));
     const addresses = problems.capture(() => checkEntryAddresses(domain?.name ?? String(props.domain), props.address, props.backendAddress));

@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { Problems, quote } from '../errors';
-import { isDnsLabel, isLabelValue, isQualifiedKey } from '../settings';
+import { emailTemplateProblem, isLabelValue, isQualifiedKey, namespaceProblem } from '../settings';
 import { KNOWN_ADDRESS_ANNOTATIONS, LoadBalancerImplementation } from './load-balancer-implementation';
 import { findDomainMentions } from '../values/merge';
 
@@ -266,7 +266,6 @@ export interface ResolvedEntryPointSettings {
 
 /** A path HAProxy can read without quoting. */
 const PLAIN_PATH = /^\/[A-Za-z0-9._+@=,-]+(?:\/[A-Za-z0-9._+@=,-]+)*\/?$/;
-const EMAIL = /^[^@\s'"\\$`]+@[^@\s'"\\$`]+\.[^@\s'"\\$`]+$/;
 const MAX_TTL = 2147483647;
 
 /**
@@ -293,8 +292,9 @@ export function resolveEntryPointSettings(
 
   // --- load balancer
   const lbNamespace = lb.namespace ?? namespace;
-  if (!isDnsLabel(lbNamespace)) {
-    problems.add(`loadBalancer.namespace ${quote(lbNamespace)} is not valid: expected a Kubernetes namespace name (the namespace of the ingress controller)`);
+  const lbNamespaceProblem = namespaceProblem('loadBalancer.namespace', lbNamespace);
+  if (lbNamespaceProblem !== undefined) {
+    problems.add(`${lbNamespaceProblem}: the namespace of the ingress controller`);
   }
   const selector = lb.selector ?? INGRESS_NGINX_SELECTOR;
   if (typeof selector !== 'object' || selector === null || Object.keys(selector).length === 0) {
@@ -383,8 +383,9 @@ export function resolveEntryPointSettings(
     problems.add(`haproxy.certbotPort ${quote(certbotPort)} is not valid: expected a port from 1024 to 65535 (80 and 443 belong to HAProxy)`);
   }
   const acmeEmail = hp.acmeEmail ?? 'hostmaster@{domain}';
-  if (typeof acmeEmail !== 'string' || !EMAIL.test(acmeEmail.split('{domain}').join('example.com'))) {
-    problems.add(`haproxy.acmeEmail ${quote(acmeEmail)} is not valid: expected an e-mail address such as "hostmaster@{domain}"`);
+  const acmeEmailProblem = emailTemplateProblem(acmeEmail, domains.size > 0 ? domains : undefined);
+  if (acmeEmailProblem !== undefined) {
+    problems.add(`haproxy.acmeEmail ${quote(acmeEmail)} is not valid (${acmeEmailProblem}): expected an e-mail address such as "hostmaster@{domain}"`);
   }
   const image = hp.image ?? HAPROXY_IMAGE;
   const imageProblem = pinnedImageProblem(image);

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { RenderedObject } from '../artefacts';
 import { quote } from '../errors';
 import { ExpectedSecret, ReleaseSpec } from './release-spec';
+import { setOwn } from '../values/merge';
 
 /** Labels on every object a release format emits. */
 export const RELEASE_LABELS: { [key: string]: string } = {
@@ -80,7 +81,7 @@ function sortedValues(value: any): any {
   const out: { [key: string]: any } = {};
   for (const key of Object.keys(value).sort()) {
     if (value[key] !== undefined) {
-      out[key] = sortedValues(value[key]);
+      setOwn(out, key, sortedValues(value[key]));
     }
   }
   return out;

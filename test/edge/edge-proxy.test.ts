@@ -16,6 +16,13 @@ function synthProxy(props: EdgeProxyProps = RED) {
 }
 
 describe('the in-cluster edge proxy', () => {
+  test("its chart's namespace must be a Kubernetes namespace name: it is written into every object", () => {
+    const chart = new Chart(Testing.app(), 'edge', { namespace: 'Not A Namespace; x' });
+    expect(errorOf(() => new EdgeProxy(chart, 'red', RED))).toContain(
+      'the edge proxy chart\'s namespace "Not A Namespace; x" is not valid: expected a Kubernetes namespace name',
+    );
+  });
+
   test('is a ConfigMap with the configuration, a Deployment of the official image, a disruption budget and a LoadBalancer Service, and no Secret', () => {
     const { proxy, objects, byKind } = synthProxy();
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']);

@@ -449,3 +449,19 @@ describe('entry points validate too', () => {
     expect(validateObjects(objects)).toEqual([]);
   });
 });
+
+describe('keys that are names of JavaScript object properties are values like any other', () => {
+  // JSON.parse makes "__proto__" an own key, as a values file read by the command line does
+  const base = JSON.parse('{"__proto__": {"polluted": true}, "extra": {"__proto__": [1], "constructor": "c", "toString": {"x": 1}, "hasOwnProperty": null}}');
+
+  test.each(Object.keys(FORMATS))('%s: keeps __proto__, constructor and toString in the emitted values', (format) => {
+    const releases = releasesOf(format, synthIn(format, { ...GUIDE, webappValues: base }));
+    const values = releases.get('webapp')!.values;
+    expect(Object.getOwnPropertyDescriptor(values, '__proto__')?.value).toEqual({ polluted: true });
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    // the formats differ in key order only (Flux and Argo CD sort them)
+    const sorted = Object.keys(values.extra).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(values.extra[k])}`);
+    expect(sorted).toEqual(['"__proto__":[1]', '"constructor":"c"', '"hasOwnProperty":null', '"toString":{"x":1}']);
+    expect(({} as any).polluted).toBeUndefined();
+  });
+});

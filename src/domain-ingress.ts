@@ -1,5 +1,4 @@
 import { ApiObject, Chart } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArtefactFile } from './artefacts';
 import { ChartSource, resolveIngressServicesChart } from './charts';
@@ -11,12 +10,13 @@ import { addIngressLoadBalancer, serviceLbWarning } from './edge/load-balancer';
 import { DomainEdge, checkEntryAddresses, entryPointNames } from './edge/model';
 import { DomainEntryPointOptions, EntryPointSettings, resolveEntryPointSettings } from './edge/options';
 import { Problems, quote } from './errors';
+import { addNamespaces } from './namespaces';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec, SecretValuesReference } from './release/release-spec';
 import { isManaged, reportAtSynth } from './report';
 import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
-import { DomainEntry, domainEntry } from './topology';
+import { DomainEntry, MAX_RELEASE_NAME, domainEntry } from './topology';
 import { cleanBase, composeValues, describeEdits } from './values/compose';
 import { getPath } from './values/merge';
 import { certificateName, ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
@@ -78,6 +78,21 @@ export interface IngressReleaseOptions {
    * @default ReleaseFormat.helmChart()
    */
   readonly releaseFormat?: ReleaseFormat;
+
+  /**
+   * Emit a `Namespace` object for every namespace the emitted objects live
+   * in (the load balancer Services' `wire`, the edge proxies' namespace, the
+   * release objects' own namespace when it is not one the engine runs in),
+   * first in each file, so that `kubectl apply` or a Flux Kustomization (which
+   * dry-runs every object before applying any) finds it in the same apply.
+   * Each is annotated so that Flux and Argo CD never prune it. Namespaces
+   * every cluster has (`kube-system`, `default`, ...), the engine's own
+   * (`flux-system`, the Argo CD namespace) and Namespaces the app already
+   * has are left out. Turn it off when you manage the namespaces yourself.
+   *
+   * @default true
+   */
+  readonly emitNamespaces?: boolean;
 }
 
 /** Properties of one domain's ingress. */
@@ -98,10 +113,12 @@ export interface DomainIngressProps extends IngressReleaseOptions {
   /**
    * Short name of an additional domain's ingress, e.g. `red`: the chart names
    * the Ingress `nginx-ingress-<name>` and the release is
-   * `nginx-ingress-services-<name>`. At most 30 characters.
+   * `nginx-ingress-services-<name>`. At most 27 characters (release names
+   * are at most 50: the k3s / RKE2 helm-controller names its Job
+   * `helm-install-<release>`, a label value of at most 63).
    *
    * @default - the domain with dots as hyphens, shortened with a hash when
-   * longer than 30 characters
+   * longer than 27 characters
    */
   readonly ingressName?: string;
 
@@ -163,7 +180,7 @@ export class DomainIngress extends Construct {
   /** The script that gets the certificate of the domain's VPS (with `entryPoint`). */
   public readonly certbotScript?: string;
   /** The load balancer Service at the domain's address (with `entryPoint`, unless disabled). */
-  public readonly loadBalancerService?: kplus.Service;
+  public readonly loadBalancerService?: ApiObject;
   /** The in-cluster edge proxy (with `entryPoint.edgeProxyScope`). */
   public readonly edgeProxy?: EdgeProxy;
 
@@ -190,7 +207,7 @@ export class DomainIngress extends Construct {
 
     const format = props.releaseFormat ?? ReleaseFormat.helmChart();
     const dependsOn = props.releaseDependsOn;
-    if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string' && isDnsLabel(d) && d.length <= 53))) {
+    if (dependsOn !== undefined && (!Array.isArray(dependsOn) || !dependsOn.every((d) => typeof d === 'string' && isDnsLabel(d) && d.length <= MAX_RELEASE_NAME))) {
       throw new Error(`releaseDependsOn ${quote(dependsOn)} is not valid: expected a list of Helm release names such as ["wire-server", "webapp"]`);
     }
     const spec: ReleaseSpec = {
@@ -237,6 +254,9 @@ export class DomainIngress extends Construct {
     }
     this.expectedSecrets = expectedSecrets;
     if (!isManaged(scope)) {
+      if (props.emitNamespaces ?? true) {
+        addNamespaces(this.edgeProxy ? [this, this.edgeProxy] : [this], format.engineNamespaces());
+      }
       // a MultiIngressBackend says it once for all its domains
       const serviceLb = serviceLbWarning(format.name, this.loadBalancerService === undefined ? 0 : 1);
       if (serviceLb !== undefined) {

@@ -1,3 +1,5 @@
+import { privateKeyIn } from './values/merge';
+
 /**
  * Errors raised for invalid operator input.
  *
@@ -19,6 +21,22 @@ export function quote(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** Longest excerpt of an operator's text (a file, a value) that a message quotes. */
+export const MAX_EXCERPT = 40;
+
+/**
+ * A short, redacted rendering of a text read from a file, for a message: a
+ * private key is never shown, a text longer than `MAX_EXCERPT` is cut (with
+ * its length), so that no message prints a file.
+ */
+export function excerpt(text: string): string {
+  if (privateKeyIn(text) !== undefined) {
+    return `(${privateKeyIn(text)}, not shown)`;
+  }
+  const chars = [...text];
+  return chars.length <= MAX_EXCERPT ? quote(text) : `${quote(chars.slice(0, MAX_EXCERPT).join(''))}... (${chars.length} characters)`;
 }
 
 /** Collects problems and throws them together. */

@@ -10,12 +10,13 @@ export { LoadBalancerImplementation } from './edge/load-balancer-implementation'
 export { DnsOptions, DomainEntryPointOptions, EdgeOptions, EntryPointSettings, HaproxyOptions, LoadBalancerOptions } from './edge/options';
 export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-backend';
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';
-export { FluxFormatOptions } from './release/flux';
-export { HelmChartFormatOptions } from './release/helm-chart';
+export { FluxDriftDetection, FluxFormatOptions } from './release/flux';
+export { HelmChartFailurePolicy, HelmChartFormatOptions } from './release/helm-chart';
 export { PlanChange, PlanDanger, PlannedDomain, PlannedItems, PlannedRelease, PlannedSecrets, PlanResult } from './plan/compare';
 export { Plan, PlanOptions, PlanTextOptions } from './plan/plan';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';
+export { HelmValues } from './values/helm-values';
 export { SamlContact, SamlContactType, SsoOptions } from './sso';
 export { CertManagerTlsOptions, IngressTls, IssuerKind, OwnCertificateTlsOptions, TlsMode } from './tls';

@@ -10,6 +10,7 @@ import { serviceLbWarning } from './edge/load-balancer';
 import { DomainEdge, resolveEdges } from './edge/model';
 import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
+import { addNamespaces } from './namespaces';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
@@ -42,10 +43,12 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
   /**
    * Short ingress names for additional domains, keyed by domain, e.g.
    * `{ 'red.example.com': 'red' }` gives the release
-   * `nginx-ingress-services-red`. At most 30 characters each.
+   * `nginx-ingress-services-red`. At most 27 characters each (release
+   * names are at most 50: the k3s / RKE2 helm-controller names its Job
+   * `helm-install-<release>`, a label value of at most 63).
    *
    * @default - derived from each domain (dots as hyphens, shortened with a
-   * hash when longer than 30 characters)
+   * hash when longer than 27 characters)
    */
   readonly ingressNames?: { [domain: string]: string };
 
@@ -275,8 +278,8 @@ export class MultiIngressBackend extends Construct {
       values: webappValues!,
       secretValues: [],
     };
-    // every ingress release has the same chart and the same kind of secret values; formats check those, not values
-    const ingressSpecs: ReleaseSpec[] = topology.all.slice(0, 1).map((entry) => ({
+    // every ingress release, so that a refusal names each release it concerns; formats check charts and secret values, not values
+    const ingressSpecs: ReleaseSpec[] = topology.all.map((entry) => ({
       releaseName: entry.releaseName,
       ...ingressChart!,
       targetNamespace: namespace!,
@@ -331,6 +334,9 @@ export class MultiIngressBackend extends Construct {
           },
         }),
     );
+    if (props.emitNamespaces ?? true) {
+      addNamespaces([this, ...this.domainIngresses.flatMap((d) => (d.edgeProxy ? [d.edgeProxy] : []))], format.engineNamespaces());
+    }
     this.expectedSecrets = [
       ...wireServerRelease.expectedSecrets,
       ...webappRelease.expectedSecrets,

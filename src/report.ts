@@ -22,7 +22,9 @@ export function describeSecret(s: ExpectedSecret): string {
     const where = s.repository === undefined ? '' : ` in ${s.repository}`;
     return `values file ${s.file}${where} for release ${s.releaseName}: ${s.description}`;
   }
-  return `Secret ${s.namespace}/${s.name} with key ${s.key} for release ${s.releaseName}: ${s.description}`;
+  const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const labelled = labels.length === 0 ? '' : `, labelled ${labels.join(', ')}`;
+  return `Secret ${s.namespace}/${s.name} with key ${s.key}${labelled} for release ${s.releaseName}: ${s.description}`;
 }
 
 /** Apps that print the Secrets to create after they have written the output (WireApp). */

@@ -1,5 +1,5 @@
 import { quote } from './errors';
-import { isDnsSubdomain } from './settings';
+import { DOMAIN_PLACEHOLDER, emailTemplateProblem, isDnsSubdomain } from './settings';
 import { MAX_INGRESS_NAME } from './topology';
 
 /** Kind of the cert-manager issuer the nginx-ingress-services chart creates. */
@@ -73,8 +73,6 @@ export interface OwnCertificateTlsOptions {
   readonly secretName?: string;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const DOMAIN_PLACEHOLDER = '{domain}';
 const RELEASE_PLACEHOLDER = '{release}';
 const DEFAULT_SECRET_NAME = `${RELEASE_PLACEHOLDER}-tls`;
 /** The chart names issuers `<issuerName>-<ingressName>` and their keys `...-account-key`: all within 253. */
@@ -92,9 +90,10 @@ export class IngressTls {
    */
   public static certManager(options: CertManagerTlsOptions): IngressTls {
     const email = options?.certmasterEmail;
-    if (typeof email !== 'string' || !EMAIL.test(email.split(DOMAIN_PLACEHOLDER).join('example.com'))) {
+    const emailProblem = emailTemplateProblem(email);
+    if (emailProblem !== undefined) {
       throw new Error(
-        `cert-manager TLS: certmasterEmail ${quote(email)} is not valid: expected an e-mail address such as "hostmaster@{domain}" ` +
+        `cert-manager TLS: certmasterEmail ${quote(email)} is not valid (${emailProblem}): expected an e-mail address such as "hostmaster@{domain}" ` +
           '(Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
       );
     }

@@ -4,10 +4,19 @@ import { Problems, quote } from './errors';
 
 /** Helm release name of the default domain's nginx-ingress-services (Wire's own tooling uses it). */
 export const DEFAULT_INGRESS_RELEASE = 'nginx-ingress-services';
-/** Helm release names are at most 53 characters. */
-export const MAX_RELEASE_NAME = 53;
+/**
+ * Release names are at most 50 characters, in every format (switching formats
+ * must not rename a release): Helm allows 53, but the k3s / RKE2
+ * helm-controller runs each release as a Job named `helm-install-<release>`,
+ * and that name is also a label value, at most 63 characters.
+ */
+export const MAX_RELEASE_NAME = 50;
+/** Why release names are at most `MAX_RELEASE_NAME` characters, for error messages. */
+export const RELEASE_NAME_REASON =
+  `at most ${MAX_RELEASE_NAME} characters in every release format: the k3s / RKE2 helm-controller runs each release as a Job ` +
+  'named "helm-install-<release name>", a label value of at most 63 characters';
 const RELEASE_PREFIX = `${DEFAULT_INGRESS_RELEASE}-`;
-/** Longest ingress name that keeps `nginx-ingress-services-<name>` within 53 characters. */
+/** Longest ingress name that keeps `nginx-ingress-services-<name>` within `MAX_RELEASE_NAME` characters (27). */
 export const MAX_INGRESS_NAME = MAX_RELEASE_NAME - RELEASE_PREFIX.length;
 const INGRESS_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const HASH_LENGTH = 8;
@@ -40,7 +49,7 @@ export function ingressReleaseName(ingressName: string): string {
 /**
  * The ingress name of an additional domain when the operator chose none:
  * the domain with dots as hyphens (`red.example.com` -> `red-example-com`),
- * or, when that is longer than 30 characters, its first 21 characters and 8
+ * or, when that is longer than 27 characters, its first 18 characters and 8
  * hex digits of the SHA-256 of the whole domain. It depends on the domain
  * alone, so adding or removing other domains never renames a release.
  */
@@ -58,7 +67,7 @@ export function checkIngressName(name: unknown, domain: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_INGRESS_NAME || !INGRESS_NAME.test(name)) {
     throw new Error(
       `ingress name ${quote(name)} for ${quote(domain)} is not valid: expected 1-${MAX_INGRESS_NAME} lower-case letters, digits ` +
-        `and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "${RELEASE_PREFIX}<name>", at most ${MAX_RELEASE_NAME} characters)`,
+        `and hyphens, starting and ending with a letter or digit (it becomes the release name "${RELEASE_PREFIX}<name>", ${RELEASE_NAME_REASON})`,
     );
   }
   return name;

@@ -144,8 +144,8 @@ test('every {domain} placeholder in the ACME e-mail is accepted and replaced', (
 });
 
 test('issuerName leaves room for the suffixes the chart appends', () => {
-  // 253 - "-" - a 30-character ingress name - "-account-key"
-  const limit = 253 - 1 - 30 - '-account-key'.length;
+  // 253 - "-" - the longest ingress name (27: its release nginx-ingress-services-<name> is at most 50) - "-account-key"
+  const limit = 253 - 1 - (50 - 'nginx-ingress-services-'.length) - '-account-key'.length;
   expect(() => IngressTls.certManager({ certmasterEmail: 'a@{domain}', issuerName: 'i'.repeat(limit) })).not.toThrow();
   expect(() => IngressTls.certManager({ certmasterEmail: 'a@{domain}', issuerName: 'i'.repeat(limit + 1) })).toThrow(`at most ${limit} characters`);
 });

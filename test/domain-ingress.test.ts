@@ -9,7 +9,7 @@ function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
   const output = captureWarnings();
   try {
     const objects = Testing.synth(chart);
-    return { ingress, objects, values: parse(objects[0].spec.valuesContent), printed: output.lines() };
+    return { ingress, objects, values: parse(objects.find((o) => o.kind === 'HelmChart').spec.valuesContent), printed: output.lines() };
   } finally {
     output.restore();
   }
@@ -174,7 +174,10 @@ describe('entry point of one domain', () => {
       entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: edge },
     });
     expect(ingress.edgeProxy!.name).toBe('wire-edge-red');
-    expect(quietSynth(edge).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    // the edge chart's namespace comes first, in the same file
+    const edgeObjects = quietSynth(edge);
+    expect(edgeObjects[0]).toEqual(expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: 'wire-edge' }) }));
+    expect(edgeObjects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']); // 2 replicas by default
     expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
   });
 
@@ -194,7 +197,10 @@ describe('entry point of one domain', () => {
     expect(Testing.synth(edge)).toEqual([]);
     // without load balancers, one chart is fine
     new DomainIngress(chart, 'blue', { domain: 'blue.example.net', entryPoint: { ...ENTRY, loadBalancer: { enabled: false }, edgeProxyScope: chart } });
-    expect(quietSynth(chart).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'Service']);
+    const objects = quietSynth(chart);
+    // the edge proxy's namespace (not kube-system, where the HelmChart goes) is created first
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: objects.find((o) => o.kind === 'Deployment').metadata.namespace } });
+    expect(objects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'PodDisruptionBudget', 'Service']);
   });
 
   test('bad entry points are refused with the domain and the address named, before anything is created', () => {

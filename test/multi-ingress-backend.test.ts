@@ -141,6 +141,20 @@ describe("the operator's base values", () => {
     expect(emitted.backend.warnings.find((w) => w.includes('s3DownloadEndpoint'))).toContain('cargohold exits at start-up');
   });
 
+  test('a warning names the removed key and the kind of its value, never the value (it may be a secret)', () => {
+    const cloudFront = { domain: 'cdn.example.org', keyPairId: 'APKAEXAMPLE', privateKey: 'cloudfront-signing-secret-4711' };
+    const emitted = synth({ ...GUIDE, wireServerValues: { cargohold: { config: { aws: { cloudFront } } } } });
+    const warning = emitted.backend.warnings.find((w) => w.includes('"cargohold.config.aws.cloudFront"'));
+    // privateKey goes first (its name says it is secret), then what is left of cloudFront
+    expect(warning).toContain('removed "cargohold.config.aws.cloudFront" (a mapping of 2 keys)');
+    expect(emitted.backend.warnings.join('\n')).toContain('removed "cargohold.config.aws.cloudFront.privateKey" (a string)');
+    for (const text of [...emitted.backend.warnings, ...emitted.printed]) {
+      expect(text).not.toContain('cloudfront-signing-secret-4711');
+      expect(text).not.toContain('APKAEXAMPLE');
+      expect(text).not.toContain('cdn.example.org');
+    }
+  });
+
   test('a stale multiIngress map is replaced, not merged', () => {
     const emitted = synth({
       ...GUIDE,
@@ -325,7 +339,10 @@ describe('SSO', () => {
 describe('release format options', () => {
   test('HelmChart namespace, createNamespace and timeout', () => {
     const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
-    for (const o of emitted.objects) {
+    // helm-system is not kube-system: its Namespace comes first, where the HelmCharts and Secrets go
+    expect(emitted.objects[0]).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'helm-system' } });
+    expect(emitted.objects.slice(1).map((o) => o.kind)).toEqual(Array(5).fill('HelmChart'));
+    for (const o of emitted.objects.slice(1)) {
       expect(o.metadata.namespace).toBe('helm-system');
       expect(o.spec.createNamespace).toBe(false);
       expect(o.spec.timeout).toBe('30m');
@@ -401,6 +418,18 @@ test('the releases are plain objects of a user chart with its own namespace', ()
 });
 
 describe('entry points', () => {
+  test("two IPv6 domains: the proxies' wildcard `bind [::]:443` is no shared address", () => {
+    const emitted = synth({
+      ...GUIDE,
+      entryPoints: {
+        backendAddress: '2001:db8::1',
+        addresses: { 'green.example.org': '2001:db8::10', 'red.example.com': '2001:db8::20', 'blue.example.net': '2001:db8::30' },
+      },
+    });
+    expect(emitted.files['edge/red.example.com/haproxy.cfg']).toContain('bind [::]:443 v4v6');
+    expect(emitted.backend.audit().findings.filter((f) => f.id.startsWith('shared-address'))).toEqual([]);
+  });
+
   const ENTRY: EdgeOptions = {
     addresses: { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' },
     backendAddress: '192.0.2.1',

@@ -2,8 +2,9 @@ import { errorOf } from './util';
 import { buildTopology, checkIngressName, deriveIngressName, ingressReleaseName } from '../src/topology';
 
 const DEFAULT_RELEASE = 'nginx-ingress-services';
-const MAX_INGRESS_NAME = 30;
-const MAX_RELEASE_NAME = 53;
+// helm-controller names each release's Job "helm-install-<release>", a label value of at most 63 characters
+const MAX_RELEASE_NAME = 63 - 'helm-install-'.length;
+const MAX_INGRESS_NAME = MAX_RELEASE_NAME - `${DEFAULT_RELEASE}-`.length;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A domain of three 40-character labels (122 characters). */
@@ -87,7 +88,8 @@ describe('derived ingress names', () => {
   test.each([
     ['three 40-character labels', longDomain('a', 'b', 'c')],
     ['a dot where the name is cut', `${'a'.repeat(MAX_INGRESS_NAME - 10)}.${'b'.repeat(40)}.com`],
-    ['31 characters', `${'a'.repeat(MAX_INGRESS_NAME - 3)}.com`],
+    [`${MAX_INGRESS_NAME + 1} characters`, `${'a'.repeat(MAX_INGRESS_NAME - 3)}.com`],
+    ['30 characters (accepted before the helm-controller Job limit)', `${'a'.repeat(26)}.com`],
   ])('a long domain (%s) gets a short valid name', (_case, domain) => {
     const { additional } = buildTopology('default.example.com', [domain], undefined);
     const { ingressName, releaseName } = additional[0];
@@ -144,6 +146,16 @@ describe('checkIngressName', () => {
     const message = errorOf(() => checkIngressName(name, 'red.example.com'));
     expect(message).toContain(`ingress name ${JSON.stringify(name)}`);
     expect(message).toContain(JSON.stringify('red.example.com'));
+  });
+
+  test.each([28, 29, 30])('rejects a %d-character name, which Helm would accept, and says why', (length) => {
+    const name = 'a'.repeat(length);
+    expect(errorOf(() => checkIngressName(name, 'red.example.com'))).toBe(
+      `ingress name "${name}" for "red.example.com" is not valid: expected 1-${MAX_INGRESS_NAME} lower-case letters, digits and hyphens, ` +
+        `starting and ending with a letter or digit (it becomes the release name "${DEFAULT_RELEASE}-<name>", at most ${MAX_RELEASE_NAME} characters ` +
+        'in every release format: the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", ' +
+        'a label value of at most 63 characters)',
+    );
   });
 
   test('rejects a non-string', () => {

@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'url';
 import { getDomain } from 'tldts';
 import { quote } from '../errors';
 import { Located, SharedFacts } from './observe';
@@ -45,6 +46,7 @@ export function runChecks(input: AuditInput): AuditFinding[] {
     ...foreignDomains(input.observations, names),
     ...sharedIdentifiers(input.observations),
     ...nestedDomains(input.domains),
+    ...mixedScripts(input.domains),
     ...sameRegistrableDomain(input.domains),
     ...calling(input.shared.calling, input.domains, names),
     ...backendDomain(input.shared.backendDomain, input.domains, names),
@@ -220,6 +222,56 @@ function nestedDomains(domains: readonly string[]): Draft[] {
           mitigation: 'serve domains that do not contain one another where unlinkability matters',
         });
       }
+    }
+  }
+  return found;
+}
+
+/** Scripts a label's letters are told apart by (the ones homoglyphs come from, and the common others). */
+const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Georgian', 'Hebrew', 'Arabic', 'Devanagari', 'Thai', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Bopomofo'].map(
+  (name) => ({ name, re: new RegExp(`\\p{Script=${name}}`, 'u') }),
+);
+/** Scripts that are written together (UTS #39 "highly restrictive": Latin with the CJK sets). */
+const WRITTEN_TOGETHER = [
+  new Set(['Latin', 'Han', 'Hiragana', 'Katakana']),
+  new Set(['Latin', 'Han', 'Hangul']),
+  new Set(['Latin', 'Han', 'Bopomofo']),
+];
+
+/** The scripts of the letters of a label, in the order of SCRIPTS (`Other` for the rest). */
+export function scriptsOf(label: string): string[] {
+  const found = new Set<string>();
+  for (const c of label) {
+    if (!/\p{L}/u.test(c)) continue;
+    found.add(SCRIPTS.find((s) => s.re.test(c))?.name ?? 'Other');
+  }
+  return [...found];
+}
+
+/**
+ * Domains with a label that mixes scripts (`exаmple.com` with a Cyrillic
+ * "а"): such a name looks like another one, and an operator rarely means it.
+ */
+function mixedScripts(domains: readonly string[]): Draft[] {
+  const found: Draft[] = [];
+  for (const domain of domains) {
+    if (!domain.includes('xn--')) continue;
+    const unicode = domainToUnicode(domain);
+    for (const label of unicode.split('.')) {
+      const scripts = scriptsOf(label);
+      if (scripts.length < 2 || WRITTEN_TOGETHER.some((set) => scripts.every((s) => set.has(s)))) continue;
+      found.push({
+        id: `mixed-script:${domain}`,
+        check: 'mixed-script',
+        severity: FindingSeverity.WARNING,
+        domains: [domain],
+        artefact: 'the domain list',
+        value: unicode,
+        message: `${domain} is written ${quote(unicode)}: its label ${quote(label)} mixes ${listed(scripts)} letters`,
+        reason: 'a name that mixes scripts looks like another name (a homoglyph), and is rarely meant: it may be a typo, or it imitates a domain',
+        mitigation: 'check the domain list: write each label in one script, or acknowledge the finding if the name is meant',
+      });
+      break;
     }
   }
   return found;

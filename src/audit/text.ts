@@ -12,9 +12,10 @@ export function emailsIn(text: string): string[] {
 /** A dotted name whose last label has a letter (`5.32.0` is not one). */
 const DOTTED_NAME = /[a-z0-9-]\.[a-z0-9-]*[a-z][a-z0-9-]*/i;
 
-/** Whether `text` could name a domain at all (a host has dotted labels, an e-mail an `@`). */
+/** Whether `text` could name a domain at all (a host has dotted labels, an e-mail an `@`, a Unicode or percent-encoded spelling either). */
 export function couldNameDomain(text: string): boolean {
-  return text.includes('@') || DOTTED_NAME.test(text);
+  // other spellings: percent-encoded dots, full-width or ideographic dots, Unicode labels
+  return text.includes('@') || DOTTED_NAME.test(text) || /%2e|[\u0080-\uffff]/i.test(text);
 }
 
 /** `value` as an IP address (brackets and a zone dropped, lower case), or undefined. */

@@ -11,11 +11,15 @@ import { Construct } from 'constructs';
 import type { Document, LineCounter } from 'yaml';
 import { LoadBalancerImplementation } from '../edge/load-balancer-implementation';
 import { EdgeOptions } from '../edge/options';
-import { quote } from '../errors';
+import { excerpt, quote } from '../errors';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
+import { FluxDriftDetection } from '../release/flux';
+import { HelmChartFailurePolicy } from '../release/helm-chart';
 import { ReleaseFormat } from '../release/release-format';
+import { namespaceProblem } from '../settings';
 import { IssuerKind, IngressTls } from '../tls';
 import { jsonSyntaxError } from './json-syntax';
+import { HelmYaml, MAX_DEPTH, YamlProblem, keyString, readHelmYaml } from '../values/helm-yaml';
 
 /**
  * The YAML library, loaded when first needed: a JSON config is read with
@@ -81,7 +85,7 @@ export class LoadedConfig {
   private yaml(): { document: Document; lines: LineCounter } {
     if (!this.parsed) {
       const lines = new (yaml().LineCounter)();
-      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines }), lines };
+      this.parsed = { document: yaml().parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, schema: 'failsafe' }), lines };
     }
     return this.parsed;
   }
@@ -161,7 +165,7 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     throw new ConfigError([`${file}:${line}: the file is not valid UTF-8 (byte ${at}): expected a YAML or JSON file in UTF-8`]);
   }
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    throw new ConfigError([`${file}: the file is empty: expected ${expected}`]);
+    throw new ConfigError([`${file}:1: the file is empty: expected ${expected}`]);
   }
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);
@@ -178,35 +182,44 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
     }
     const duplicate = firstDuplicateJsonKey(text);
     if (duplicate) {
-      throw new ConfigError([`${file}:${duplicate.line}: not valid JSON: the key ${quote(duplicate.key)} appears twice in one object`]);
+      throw new ConfigError([`${file}:${duplicate.line}: ${duplicate.problem}`]);
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
     }
     return new LoadedConfig(file, text, data as { [key: string]: any });
   }
-  const lines = new (yaml().LineCounter)();
-  const document = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, strict: true });
-  if (document.errors.length > 0) {
-    const e = document.errors[0];
-    const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    const hint = /IMPLICIT_KEY|BAD_INDENT|INDENT/.test(e.code) ? ' (check the indentation of this line and the next ones)' : '';
-    throw new ConfigError([`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML: ${message}${hint}`]);
+  // read the way Helm reads values (YAML 1.1 scalars, merge keys), in linear time, within limits
+  let read: HelmYaml;
+  try {
+    read = readHelmYaml(text);
+  } catch (e) {
+    if (e instanceof YamlProblem) throw new ConfigError([`${file}:${e.line}: ${e.message}`]);
+    throw e;
   }
-  const data = document.toJS({ maxAliasCount: 100 });
+  const { data, document, lines } = read;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
   }
-  return new LoadedConfig(file, text, data, { document, lines });
+  return new LoadedConfig(file, text, data as { [key: string]: any }, { document, lines });
 }
 
-/** The first key that occurs twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
-function firstDuplicateJsonKey(text: string): { key: string; line: number } | undefined {
+/**
+ * The first key that occurs twice in one object of a valid JSON text
+ * (JSON.parse keeps the last silently), or the first place nested deeper than
+ * the limit of the YAML reader.
+ */
+function firstDuplicateJsonKey(text: string): { problem: string; line: number } | undefined {
   const stack: Array<Set<string> | undefined> = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n') {line++;} else if (c === '{') {stack.push(new Set());} else if (c === '[') {stack.push(undefined);} else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
+    if (c === '\n') {line++;} else if (c === '{' || c === '[') {
+      stack.push(c === '{' ? new Set() : undefined);
+      if (stack.length > MAX_DEPTH) {
+        return { line, problem: `objects and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` };
+      }
+    } else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const keys = stack[stack.length - 1];
@@ -214,7 +227,7 @@ function firstDuplicateJsonKey(text: string): { key: string; line: number } | un
       while (k < text.length && /\s/.test(text[k])) k++;
       if (keys && text[k] === ':') {
         const key = JSON.parse(text.slice(i, j + 1));
-        if (keys.has(key)) return { key, line };
+        if (keys.has(key)) return { line, problem: `not valid JSON: the key ${quote(key)} appears twice in one object` };
         keys.add(key);
       }
       i = j;
@@ -245,7 +258,7 @@ export function lineOf(config: LoadedConfig, keys: Array<string | number>, keyLi
   let line = 1;
   for (const key of keys) {
     if (yaml().isMap(node)) {
-      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(key));
+      const pair = node.items.find((p) => yaml().isPair(p) && keyString(p.key) === String(key));
       if (!pair) break;
       line = lineAt(config, pair.key) ?? line;
       node = pair.value;
@@ -273,7 +286,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (null)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${quote(value)}`;
+  if (typeof value === 'string') return `the string ${excerpt(value)}`;
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
 }
 
@@ -300,7 +313,7 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
     let text: string | undefined;
     switch (e.keyword) {
       case 'type':
-        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}`;
+        text = `expected ${TYPE_NAMES[(e.params as any).type] ?? (e.params as any).type}, got ${describe(value)}${plainWordHint(config, keys, value)}`;
         break;
       case 'required':
         missing.push({ keys, name: (e.params as any).missingProperty });
@@ -352,6 +365,19 @@ function schemaProblems(config: LoadedConfig, errors: ErrorObject[]): string[] {
   }
   out.sort((a, b) => a.line - b.line || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   return out.map((o) => o.text);
+}
+
+/**
+ * When a plain word of the file (`no`, `on`, `010`) was read as a boolean,
+ * a number or null, as Helm reads it, and a string was wanted: how to write
+ * the text.
+ */
+function plainWordHint(config: LoadedConfig, keys: Array<string | number>, value: unknown): string {
+  if (typeof value === 'string' || (value !== null && typeof value === 'object')) return '';
+  const node = config.document.getIn(keys, true) as any;
+  if (!yaml().isScalar(node) || node.type !== 'PLAIN' || typeof node.value !== 'string' || node.value === '' || node.value.length > 40) return '';
+  if (String(value) === node.value) return '';
+  return ` (the plain word ${node.value} is ${describe(value)} in YAML 1.1, as Helm reads it: write ${quote(node.value)} for the text)`;
 }
 
 /** The allowed key nearest to a misspelt one (at most a third of its letters differ). */
@@ -440,8 +466,28 @@ function contextOf(data: any, keys: Array<string | number>): string {
   return '';
 }
 
+/** The values files a configuration names (`wireServerValuesFile`, ...), as paths from the current folder. */
+export function valuesFilesOf(config: LoadedConfig): string[] {
+  return ['wireServerValuesFile', 'webappValuesFile', 'ingressServicesValuesFile']
+    .filter((k) => typeof config.data[k] === 'string')
+    .map((k) => path.resolve(path.dirname(config.file), config.data[k]));
+}
+
+/** The folder of a configuration file, symbolic links followed. */
+function configFolder(config: LoadedConfig): string {
+  return fs.realpathSync(path.dirname(path.resolve(config.file)));
+}
+
+/** Whether `file` is `folder` or below it (both real paths). */
+function isInside(file: string, folder: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /** Options the command line sets on top of the file. */
 export interface ConfigOverrides {
+  /** `--allow-outside-files`: read values files outside the configuration's folder. */
+  readonly allowOutsideFiles?: boolean;
   /** `--format` */
   readonly format?: string;
   /** Where in-cluster edge proxies go when the file asks for them (`entryPoints.edgeProxies`). */
@@ -500,10 +546,23 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     if (d[fileKey] === undefined) {
       return d[inline];
     }
+    if (/^~/.test(d[fileKey])) {
+      at([fileKey], `${quote(d[fileKey])} starts with "~", which is not a home folder here: expected a Helm values file relative to ${config.file}`);
+      return undefined;
+    }
     const target = path.resolve(path.dirname(config.file), d[fileKey]);
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(target);
+      const real = fs.realpathSync(target);
+      if (!overrides.allowOutsideFiles && !isInside(real, configFolder(config))) {
+        at(
+          [fileKey],
+          `${quote(d[fileKey])} is outside the folder of ${config.file} (symbolic links followed): expected a Helm values file in that folder ` +
+            'or below it; to read a file elsewhere, run with --allow-outside-files',
+        );
+        return undefined;
+      }
+      bytes = fs.readFileSync(real);
     } catch (e) {
       at([fileKey], `cannot read ${quote(d[fileKey])} (${fileError(e)}): expected a Helm values file, relative to ${config.file}`);
       return undefined;
@@ -518,6 +577,12 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
       throw e;
     }
   };
+
+  const edgeNamespace = d.entryPoints?.edgeProxyNamespace;
+  const edgeNamespaceIssue = edgeNamespace === undefined ? undefined : namespaceProblem('edgeProxyNamespace', edgeNamespace);
+  if (edgeNamespaceIssue !== undefined) {
+    at(['entryPoints', 'edgeProxyNamespace'], `${edgeNamespaceIssue} (the namespace of the in-cluster edge proxies, edge.k8s.yaml)`);
+  }
 
   const formatConfig = { ...(d.format ?? { type: 'helmchart' }) };
   if (overrides.format !== undefined) {
@@ -543,6 +608,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
     sso: d.sso,
     calling: d.calling,
     acknowledgedFindings: d.acknowledgedFindings,
+    emitNamespaces: d.emitNamespaces,
     tls: capture(at, ['tls'], () => tlsOf(d.tls)),
     releaseFormat: capture(at, ['format'], () => formatOf(formatConfig)),
     entryPoints: entryPointsOf(d.entryPoints, overrides.edgeProxyScope),
@@ -576,10 +642,14 @@ function tlsOf(tls: any): IngressTls | undefined {
 function formatOf(f: any): ReleaseFormat {
   const { type, ...options } = f;
   switch (type) {
-    case 'helmchart':
-      return ReleaseFormat.helmChart(options);
-    case 'flux':
-      return ReleaseFormat.flux(options);
+    case 'helmchart': {
+      const { failurePolicy, ...rest } = options;
+      return ReleaseFormat.helmChart({ ...rest, failurePolicy: failurePolicy === undefined ? undefined : HelmChartFailurePolicy.of(failurePolicy) });
+    }
+    case 'flux': {
+      const { driftDetection, ...rest } = options;
+      return ReleaseFormat.flux({ ...rest, driftDetection: driftDetection === undefined ? undefined : FluxDriftDetection.of(driftDetection) });
+    }
     case 'argocd':
       return ReleaseFormat.argoCd(options);
     case 'values':
@@ -643,7 +713,7 @@ function findScalar(node: unknown, value: string, keys: Array<string | number>):
   }
   if (yaml().isMap(node)) {
     for (const p of node.items) {
-      const k = yaml().isScalar(p.key) ? String(p.key.value) : undefined;
+      const k = keyString(p.key);
       if (k === undefined) continue;
       const here = [...keys, k];
       // a key, or a dotted path of keys below a top-level key ("tags.federation")

@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps } from './config';
+import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
@@ -55,6 +55,9 @@ Options:
                   kind (every danger of it); repeatable. Kinds:
                   ${DANGER_KINDS.join(', ')}
   --json          plan: print the plan as JSON on stdout
+  --allow-outside-files
+                  read values files (wireServerValuesFile, ...) outside the
+                  configuration's folder; without it they are refused
   --force         init: overwrite an existing file
   --quiet         print nothing but errors and the warnings about the input
                   (not the audit's summary, nor the Secrets to create)
@@ -84,13 +87,14 @@ interface Args {
   readonly allow: string[];
   readonly json: boolean;
   readonly force: boolean;
+  readonly allowOutsideFiles: boolean;
   readonly quiet: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: { [key: string]: any } = { force: false, quiet: false, help: false, version: false, json: false, allow: [] };
+  const args: { [key: string]: any } = { force: false, allowOutsideFiles: false, quiet: false, help: false, version: false, json: false, allow: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -109,6 +113,9 @@ function parseArgs(argv: string[]): Args {
         else args[flag.slice(2)] = value;
         break;
       }
+      case '--allow-outside-files':
+        args.allowOutsideFiles = true;
+        break;
       case '--json':
       case '--force':
       case '--quiet':
@@ -137,12 +144,18 @@ function parseArgs(argv: string[]): Args {
  * `new MultiIngressBackend(new Chart(app, 'wire'), 'backend', props)`, with
  * in-cluster edge proxies (if asked for) in a chart `edge` of their own.
  */
-export function buildApp(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean = false): WireApp {
+export function buildApp(
+  config: LoadedConfig,
+  format: string | undefined,
+  outdir: string,
+  quiet: boolean = false,
+  allowOutsideFiles: boolean = false,
+): WireApp {
   const app = new WireApp({ outdir, quiet });
   const wire = new Chart(app, 'wire');
   const edgeNamespace = edgeProxyNamespace(config);
   const edge = edgeNamespace === undefined ? undefined : new Chart(app, 'edge', { namespace: edgeNamespace });
-  const props = toProps(config, { format, edgeProxyScope: edge });
+  const props = toProps(config, { format, edgeProxyScope: edge, allowOutsideFiles });
   new MultiIngressBackend(wire, 'backend', props);
   return app;
 }
@@ -157,9 +170,9 @@ function validateApp(app: IConstruct): string[] {
 }
 
 /** Build the deployment (the constructs check their props); every problem located in the config file. */
-function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean): WireApp {
+function buildChecked(config: LoadedConfig, format: string | undefined, outdir: string, quiet: boolean, allowOutsideFiles: boolean): WireApp {
   try {
-    return buildApp(config, format, outdir, quiet);
+    return buildApp(config, format, outdir, quiet, allowOutsideFiles);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const listed = (e as { problems?: unknown }).problems;
@@ -174,7 +187,13 @@ function buildChecked(config: LoadedConfig, format: string | undefined, outdir: 
  * without them, so that the constructs' and the audit's problems with the
  * rest are reported with them.
  */
-function loadAndBuild(file: string, format: string | undefined, outdir: string, quiet: boolean): { config: LoadedConfig; app: WireApp } {
+function loadAndBuild(
+  file: string,
+  format: string | undefined,
+  outdir: string,
+  quiet: boolean,
+  allowOutsideFiles: boolean,
+): { config: LoadedConfig; app: WireApp } {
   let config: LoadedConfig;
   try {
     config = loadConfig(file);
@@ -183,14 +202,14 @@ function loadAndBuild(file: string, format: string | undefined, outdir: string, 
     let more: string[] = [];
     try {
       // quiet: this build only collects problems
-      const app = buildChecked(e.rest, format, outdir, true);
+      const app = buildChecked(e.rest, format, outdir, true, allowOutsideFiles);
       duringSynthesis(app, () => check(e.rest!, app));
     } catch (other) {
       if (other instanceof ConfigError) more = other.problems;
     }
     throw new ConfigError(byLine([...e.problems, ...more.filter((p) => !e.problems.includes(p))]));
   }
-  return { config, app: buildChecked(config, format, outdir, quiet) };
+  return { config, app: buildChecked(config, format, outdir, quiet, allowOutsideFiles) };
 }
 
 /** Problems ordered by the line they name (`file:line: ...`), the order kept within a line. */
@@ -264,7 +283,7 @@ export function main(
         if (args.json) throw new UsageError('--json is for plan only');
         checkAllow(args.allow);
         const staging = stagingPathFor(args.out);
-        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet, args.allowOutsideFiles);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
@@ -274,10 +293,15 @@ export function main(
             const result = planAgainst(args.out!, app, args.allow, true, true);
             if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
           }
-          writeAtomically(args.out!, staging, () => {
-            app.synth();
-            files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
-          });
+          writeAtomically(
+            args.out!,
+            staging,
+            () => {
+              app.synth();
+              files = (fs.readdirSync(staging, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((f) => f.isFile()).length;
+            },
+            [args.config!, ...valuesFilesOf(config)],
+          );
         });
         if (!args.quiet) out(`${NAME}: wrote ${files === 1 ? '1 file' : `${files} files`} to ${args.out}\n`);
         return 0;
@@ -287,7 +311,7 @@ export function main(
         if (!args.against) throw new UsageError('plan needs --against DIR, the output folder of an earlier synth');
         if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
         checkAllow(args.allow);
-        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('plan-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('plan-only'), args.quiet, args.allowOutsideFiles);
         const result = duringSynthesis(app, () => {
           check(config, app);
           return planAgainst(args.against!, app, args.allow);
@@ -298,7 +322,7 @@ export function main(
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
-        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet, args.allowOutsideFiles);
         duringSynthesis(app, () => check(config, app));
         printSecretsAfterSynth(app);
         if (!args.quiet) out(`${NAME}: ${args.config} is valid\n`);

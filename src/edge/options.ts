@@ -1,7 +1,7 @@
 import { isIP } from 'net';
 import { Construct } from 'constructs';
 import { Problems, quote } from '../errors';
-import { isDnsLabel, isLabelValue, isQualifiedKey } from '../settings';
+import { emailTemplateProblem, isLabelValue, isQualifiedKey, namespaceProblem } from '../settings';
 import { KNOWN_ADDRESS_ANNOTATIONS, LoadBalancerImplementation } from './load-balancer-implementation';
 import { findDomainMentions } from '../values/merge';
 
@@ -122,8 +122,11 @@ export interface HaproxyOptions {
 
   /**
    * Container image of the in-cluster edge proxies, pinned to a version.
+   * The proxy's certificate reloader runs in the same image (it needs only
+   * its `/bin/sh`, `cat`, `cksum` and `sleep`).
    *
-   * @default 'haproxy:2.8.10' (the official image, an LTS release)
+   * @default 'haproxy:2.8.26' (the official image, the newest release of the
+   * 2.8 LTS branch in docker-library/haproxy)
    */
   readonly image?: string;
 
@@ -220,7 +223,7 @@ export const INGRESS_NGINX_SELECTOR: { readonly [key: string]: string } = {
   'app.kubernetes.io/component': 'controller',
 };
 /** Official HAProxy image, pinned. */
-export const HAPROXY_IMAGE = 'haproxy:2.8.10';
+export const HAPROXY_IMAGE = 'haproxy:2.8.26';
 
 /** Load balancer settings with defaults applied. */
 export interface ResolvedLoadBalancer {
@@ -263,7 +266,6 @@ export interface ResolvedEntryPointSettings {
 
 /** A path HAProxy can read without quoting. */
 const PLAIN_PATH = /^\/[A-Za-z0-9._+@=,-]+(?:\/[A-Za-z0-9._+@=,-]+)*\/?$/;
-const EMAIL = /^[^@\s'"\\$`]+@[^@\s'"\\$`]+\.[^@\s'"\\$`]+$/;
 const MAX_TTL = 2147483647;
 
 /**
@@ -290,8 +292,9 @@ export function resolveEntryPointSettings(
 
   // --- load balancer
   const lbNamespace = lb.namespace ?? namespace;
-  if (!isDnsLabel(lbNamespace)) {
-    problems.add(`loadBalancer.namespace ${quote(lbNamespace)} is not valid: expected a Kubernetes namespace name (the namespace of the ingress controller)`);
+  const lbNamespaceProblem = namespaceProblem('loadBalancer.namespace', lbNamespace);
+  if (lbNamespaceProblem !== undefined) {
+    problems.add(`${lbNamespaceProblem}: the namespace of the ingress controller`);
   }
   const selector = lb.selector ?? INGRESS_NGINX_SELECTOR;
   if (typeof selector !== 'object' || selector === null || Object.keys(selector).length === 0) {
@@ -380,8 +383,9 @@ export function resolveEntryPointSettings(
     problems.add(`haproxy.certbotPort ${quote(certbotPort)} is not valid: expected a port from 1024 to 65535 (80 and 443 belong to HAProxy)`);
   }
   const acmeEmail = hp.acmeEmail ?? 'hostmaster@{domain}';
-  if (typeof acmeEmail !== 'string' || !EMAIL.test(acmeEmail.split('{domain}').join('example.com'))) {
-    problems.add(`haproxy.acmeEmail ${quote(acmeEmail)} is not valid: expected an e-mail address such as "hostmaster@{domain}"`);
+  const acmeEmailProblem = emailTemplateProblem(acmeEmail, domains.size > 0 ? domains : undefined);
+  if (acmeEmailProblem !== undefined) {
+    problems.add(`haproxy.acmeEmail ${quote(acmeEmail)} is not valid (${acmeEmailProblem}): expected an e-mail address such as "hostmaster@{domain}"`);
   }
   const image = hp.image ?? HAPROXY_IMAGE;
   const imageProblem = pinnedImageProblem(image);
@@ -439,14 +443,14 @@ export function isCidr(value: unknown): boolean {
 /** Why an image reference is not pinned to a version, if it is not. */
 function pinnedImageProblem(image: unknown): string | undefined {
   if (typeof image !== 'string' || image === '' || /\s/.test(image)) {
-    return 'expected an image reference such as "haproxy:2.8.10"';
+    return 'expected an image reference such as "haproxy:2.8.26"';
   }
   if (/@sha256:[0-9a-f]{64}$/.test(image)) {
     return undefined;
   }
   const tag = /:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(image.slice(image.lastIndexOf('/') + 1));
   if (!tag) {
-    return 'expected a pinned version, e.g. "haproxy:2.8.10" (an untagged image is "latest")';
+    return 'expected a pinned version, e.g. "haproxy:2.8.26" (an untagged image is "latest")';
   }
   if (tag[1] === 'latest') {
     return 'expected a pinned version instead of "latest"';

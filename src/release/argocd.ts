@@ -1,16 +1,24 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { isDnsLabel, isDnsSubdomain } from '../settings';
-import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, isOciRepository, setHelmValues } from './common';
+import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, isOciRepository, repositoryObjectName, setHelmValues } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
 /**
  * The git repository that holds the secret values files of the Argo CD
  * releases (Argo CD cannot read Helm values from a Secret). Each release
  * gets it as a second source and reads `<path>/<secret name>/<key>` from it,
- * e.g. `wire-secrets/wire-server-secrets/secrets.yaml`. Encrypt it the way
- * your Argo CD reads encrypted repositories (SOPS, git-crypt, ...); the
- * library never sees its content.
+ * e.g. `wire-secrets/wire-server-secrets/secrets.yaml`; the library never
+ * sees its content.
+ *
+ * Stock Argo CD reads these `$ref` value files as plain files: a file
+ * encrypted with SOPS or git-crypt reaches Helm encrypted, so the files must
+ * be plain text in a private repository (decryption needs a plugin of your
+ * own), and Argo CD caches the rendered manifests, secrets included, in its
+ * Redis. With cert-manager certificates (`IngressTls.certManager`) only
+ * wire-server's own secrets go through this repository; prefer it with
+ * Argo CD.
  */
 export interface ArgoCdSecretValuesRepository {
   /** URL of the git repository, as registered in Argo CD. */
@@ -31,7 +39,13 @@ export interface ArgoCdSecretValuesRepository {
   readonly path?: string;
 }
 
-/** Options of the Argo CD release format. */
+/**
+ * Options of the Argo CD release format. Each Application carries a sync
+ * wave (0 for wire-server and webapp, 1 for the ingress releases); waves
+ * order nothing unless a parent application ("app of apps") syncs these
+ * Applications, and even then they do not wait for an Application to be
+ * healthy without a custom health check.
+ */
 export interface ArgoCdFormatOptions {
   /**
    * Namespace of the `Application` objects (the namespace Argo CD runs in).
@@ -72,12 +86,38 @@ export interface ArgoCdFormatOptions {
   /**
    * Where the secret values files are (wire-server's secrets, and each
    * domain's certificate in own-certificate mode). Required when a release
-   * has secret values: Argo CD cannot read Helm values from a Secret.
+   * has secret values: Argo CD cannot read Helm values from a Secret. Its
+   * files are read as plain files (no SOPS or git-crypt decryption in stock
+   * Argo CD): see `ArgoCdSecretValuesRepository`.
    *
    * @default - none: releases with secret values are refused
    */
   readonly secretValuesRepository?: ArgoCdSecretValuesRepository;
+
+  /**
+   * Put the `resources-finalizer.argocd.argoproj.io` finalizer on each
+   * Application, so that deleting the Application deletes its release's
+   * resources (without it they are left running). Turn it off to keep the
+   * release when an Application is deleted.
+   *
+   * @default true
+   */
+  readonly resourcesFinalizer?: boolean;
+
+  /**
+   * For a chart in an OCI registry, emit the Argo CD repository Secret that
+   * registers it with `enableOCI: "true"` (label
+   * `argocd.argoproj.io/secret-type: repository`, in the Argo CD namespace,
+   * no credentials). Turn it off when you register the registry yourself,
+   * e.g. with credentials.
+   *
+   * @default true
+   */
+  readonly ociRepositorySecrets?: boolean;
 }
+
+/** Lets Argo CD delete an Application's resources with it. */
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 /** The `ref` name of the secrets source in each application. */
 const SECRETS_REF = 'wire-secrets';
@@ -92,7 +132,10 @@ export class ArgoCdRenderer {
   private readonly automatedSync: boolean;
   private readonly prune: boolean;
   private readonly secrets?: { repoURL: string; targetRevision: string; path: string };
+  private readonly resourcesFinalizer: boolean;
+  private readonly ociRepositorySecrets: boolean;
   private readonly order = new ReleaseOrder();
+  private readonly registries = new WeakMap<Chart, Set<string>>();
 
   public constructor(options: ArgoCdFormatOptions = {}) {
     this.namespace = options.namespace ?? 'argocd';
@@ -109,6 +152,8 @@ export class ArgoCdRenderer {
     }
     this.automatedSync = options.automatedSync ?? true;
     this.prune = options.prune ?? false;
+    this.resourcesFinalizer = options.resourcesFinalizer ?? true;
+    this.ociRepositorySecrets = options.ociRepositorySecrets ?? true;
     const repo = options.secretValuesRepository;
     if (repo !== undefined) {
       const targetRevision = repo.targetRevision ?? 'HEAD';
@@ -143,6 +188,11 @@ export class ArgoCdRenderer {
       );
   }
 
+  /** The Applications live where Argo CD runs. */
+  public engineNamespaces(): string[] {
+    return [this.namespace];
+  }
+
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
     const problems = this.problems([release]);
     if (problems.length > 0) {
@@ -171,8 +221,10 @@ export class ArgoCdRenderer {
         name: release.releaseName,
         namespace: this.namespace,
         labels: { ...RELEASE_LABELS },
-        // an app of apps syncs wire-server and webapp before the ingress releases
+        // orders nothing unless a parent application (app of apps) syncs these Applications
         annotations: { 'argocd.argoproj.io/sync-wave': String(stage) },
+        // deleting the Application deletes the release's resources
+        finalizers: this.resourcesFinalizer ? [RESOURCES_FINALIZER] : undefined,
       },
       spec: {
         project: this.project,
@@ -185,6 +237,10 @@ export class ArgoCdRenderer {
         },
       },
     });
+    const registry = isOciRepository(release.repository) && this.ociRepositorySecrets ? this.registrySecret(scope, release.repository) : undefined;
+    if (registry) {
+      application.addDependency(registry); // the repository is registered first
+    }
     setHelmValues(application, files.length === 0 ? '/spec/source/helm/valuesObject' : '/spec/sources/0/helm/valuesObject', release.values);
     return {
       objects: [application],
@@ -198,4 +254,33 @@ export class ArgoCdRenderer {
       })),
     };
   }
+
+  /** The repository Secret that registers an OCI registry with Argo CD, once per chart. */
+  private registrySecret(scope: Construct, url: string): ApiObject | undefined {
+    const chart = Chart.of(scope);
+    let known = this.registries.get(chart);
+    if (!known) {
+      known = new Set();
+      this.registries.set(chart, known);
+    }
+    if (known.has(url)) {
+      return chart.node.tryFindChild(registrySecretId(this.namespace, url)) as ApiObject | undefined;
+    }
+    known.add(url);
+    return new ReleaseObject(chart, registrySecretId(this.namespace, url), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: repositoryObjectName(`repo/${url.slice('oci://'.length)}`),
+        namespace: this.namespace,
+        labels: { ...RELEASE_LABELS, 'argocd.argoproj.io/secret-type': 'repository' },
+      },
+      // no credentials: a registry that needs them is registered by the operator
+      stringData: { name: repositoryObjectName(url), type: 'helm', url: url.slice('oci://'.length), enableOCI: 'true' },
+    });
+  }
+}
+
+function registrySecretId(namespace: string, url: string): string {
+  return `ArgoCdRepository-${namespace}-${repositoryObjectName(url)}`;
 }

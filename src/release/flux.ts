@@ -5,6 +5,45 @@ import { isDnsLabel } from '../settings';
 import { RELEASE_LABELS, ReleaseObject, ReleaseOrder, checkDuration, isOciRepository, repositoryObjectName, setHelmValues, secretsInNamespace } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 
+/**
+ * What Flux's helm-controller does when the cluster differs from what a
+ * release installed (`spec.driftDetection.mode` of a HelmRelease, since Flux
+ * v2.2).
+ */
+export class FluxDriftDetection {
+  /** Detect changes made to the release's objects and undo them (upgrade back to the release). */
+  public static enabled(): FluxDriftDetection {
+    return new FluxDriftDetection('enabled');
+  }
+
+  /** Detect changes and report them as events, without undoing them. */
+  public static warn(): FluxDriftDetection {
+    return new FluxDriftDetection('warn');
+  }
+
+  /** No drift detection (Flux's own default). */
+  public static disabled(): FluxDriftDetection {
+    return new FluxDriftDetection('disabled');
+  }
+
+  /** The mode by its name in the API: `enabled`, `warn` or `disabled`. */
+  public static of(mode: string): FluxDriftDetection {
+    if (mode !== 'enabled' && mode !== 'warn' && mode !== 'disabled') {
+      throw new Error(`Flux driftDetection ${quote(mode)} is not valid: expected "enabled", "warn" or "disabled"`);
+    }
+    return new FluxDriftDetection(mode);
+  }
+
+  /** @param mode the value of `spec.driftDetection.mode` */
+  private constructor(public readonly mode: string) {}
+}
+
+/**
+ * The label that makes Flux reconcile a HelmRelease as soon as a `valuesFrom`
+ * Secret carrying it changes (otherwise only at the next interval).
+ */
+export const FLUX_WATCH_LABEL: { [key: string]: string } = { 'reconcile.fluxcd.io/watch': 'Enabled' };
+
 /** Options of the Flux release format. */
 export interface FluxFormatOptions {
   /**
@@ -52,6 +91,15 @@ export interface FluxFormatOptions {
    * @default true
    */
   readonly createNamespace?: boolean;
+
+  /**
+   * Drift detection of each HelmRelease (`spec.driftDetection.mode`):
+   * `enabled` undoes changes made by hand to the releases' objects, `warn`
+   * only reports them. Needs Flux v2.2 or later.
+   *
+   * @default - not set: Flux's default, disabled
+   */
+  readonly driftDetection?: FluxDriftDetection;
 }
 
 /**
@@ -65,6 +113,7 @@ export class FluxRenderer {
   private readonly timeout: string;
   private readonly retries: number;
   private readonly createNamespace: boolean;
+  private readonly driftDetection?: FluxDriftDetection;
   private readonly order = new ReleaseOrder();
   private readonly repositories = new WeakMap<Chart, Map<string, { url: string; object: ApiObject }>>();
 
@@ -81,6 +130,10 @@ export class FluxRenderer {
       throw new Error(`Flux retries ${quote(this.retries)} is not valid: expected a whole number from 0 to 100`);
     }
     this.createNamespace = options.createNamespace ?? true;
+    if (options.driftDetection !== undefined && !(options.driftDetection instanceof FluxDriftDetection)) {
+      throw new Error(`Flux driftDetection ${quote(options.driftDetection)} is not valid: expected FluxDriftDetection.enabled(), .warn() or .disabled()`);
+    }
+    this.driftDetection = options.driftDetection;
   }
 
   /** Why `releases` cannot be rendered together, if they cannot. */
@@ -97,6 +150,11 @@ export class FluxRenderer {
       }
     }
     return problems;
+  }
+
+  /** Flux runs in flux-system (HelmReleases in another namespace need it emitted). */
+  public engineNamespaces(): string[] {
+    return ['flux-system'];
   }
 
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
@@ -122,6 +180,7 @@ export class FluxRenderer {
         timeout: this.timeout,
         install: { createNamespace: this.createNamespace, remediation: { retries: this.retries } },
         upgrade: { remediation: { retries: this.retries, remediateLastFailure: true } },
+        driftDetection: this.driftDetection === undefined ? undefined : { mode: this.driftDetection.mode },
         dependsOn: dependsOn.length === 0 ? undefined : dependsOn.map((name) => ({ name, namespace: this.namespace })),
         valuesFrom:
           release.secretValues.length === 0
@@ -133,7 +192,8 @@ export class FluxRenderer {
     helmRelease.addDependency(repository); // the source is applied first
     return {
       objects: [helmRelease],
-      expectedSecrets: secretsInNamespace(this.namespace, release),
+      // labelled, a changed Secret is applied at once instead of at the next interval
+      expectedSecrets: secretsInNamespace(this.namespace, release).map((s) => ({ ...s, labels: { ...FLUX_WATCH_LABEL } })),
     };
   }
 

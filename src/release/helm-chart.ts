@@ -2,9 +2,58 @@ import { Construct } from 'constructs';
 import { quote } from '../errors';
 import { RELEASE_LABELS, ReleaseObject, checkDuration, isOciRepository, ociChartReference, secretsInNamespace } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
-import { HelmChart, HelmChartProps } from '../imports/helm.cattle.io';
+import { HelmChart, HelmChartProps, HelmChartSpecFailurePolicy } from '../imports/helm.cattle.io';
 import { isDnsLabel } from '../settings';
 import { toYamlRendering } from '../values/yaml';
+
+/**
+ * What the k3s / RKE2 helm-controller does when an install or upgrade fails
+ * (`spec.failurePolicy` of a `HelmChart`).
+ */
+export class HelmChartFailurePolicy {
+  /**
+   * Leave the failed release as it is, for the operator to resolve (the
+   * library's default). Since helm-controller v0.12.0.
+   */
+  public static abort(): HelmChartFailurePolicy {
+    return new HelmChartFailurePolicy('abort');
+  }
+
+  /**
+   * Uninstall the release (`helm uninstall`) and install it again: the
+   * helm-controller's own default. For wire-server this removes the running
+   * messaging backend on every failed upgrade, e.g. a failed database
+   * migration; choose it only where an outage is acceptable.
+   */
+  public static reinstall(): HelmChartFailurePolicy {
+    return new HelmChartFailurePolicy('reinstall');
+  }
+
+  /**
+   * Keep the release and try the install or upgrade again whenever the
+   * chart's configuration changes. Since helm-controller v0.17.6 (older
+   * versions refuse the value).
+   */
+  public static retry(): HelmChartFailurePolicy {
+    return new HelmChartFailurePolicy('retry');
+  }
+
+  /**
+   * The policy by its name in the CRD: `abort`, `reinstall` or `retry`.
+   */
+  public static of(name: string): HelmChartFailurePolicy {
+    if (name !== 'abort' && name !== 'reinstall' && name !== 'retry') {
+      throw new Error(`HelmChart failurePolicy ${quote(name)} is not valid: expected "abort", "reinstall" or "retry"`);
+    }
+    return new HelmChartFailurePolicy(name);
+  }
+
+  /** @param value the value of `spec.failurePolicy` */
+  private constructor(public readonly value: string) {}
+}
+
+/** The Job retries of each HelmChart by default: see `HelmChartFormatOptions.backOffLimit`. */
+const BACK_OFF_LIMIT = 3;
 
 /** Options of the k3s / RKE2 `HelmChart` release format. */
 export interface HelmChartFormatOptions {
@@ -31,6 +80,29 @@ export interface HelmChartFormatOptions {
    * @default '15m0s'
    */
   readonly timeout?: string;
+
+  /**
+   * What the helm-controller does when an install or upgrade fails. Its own
+   * default, `reinstall`, uninstalls the release and installs it again (for
+   * wire-server: an outage on every failed upgrade); the library asks for
+   * `abort` (helm-controller v0.12.0 and later), which leaves the failed
+   * release for the operator. `retry` needs helm-controller v0.17.6.
+   *
+   * @default HelmChartFailurePolicy.abort()
+   */
+  readonly failurePolicy?: HelmChartFailurePolicy;
+
+  /**
+   * How many times the Job that runs helm for a HelmChart is retried before
+   * it is marked failed (`spec.backOffLimit`; the helm-controller's own
+   * default is 1000). A few retries cover passing faults such as a chart
+   * repository that did not answer, with the Job's growing delay between
+   * pods (10 s, 20 s, 40 s); a real failure is reported within minutes
+   * instead of being run again for hours.
+   *
+   * @default 3
+   */
+  readonly backOffLimit?: number;
 }
 
 /** Renders releases as `helm.cattle.io/v1` `HelmChart` objects. */
@@ -38,6 +110,8 @@ export class HelmChartRenderer {
   private readonly namespace: string;
   private readonly createNamespace: boolean;
   private readonly timeout: string;
+  private readonly failurePolicy: HelmChartFailurePolicy;
+  private readonly backOffLimit: number;
 
   public constructor(options: HelmChartFormatOptions = {}) {
     this.namespace = options.namespace ?? 'kube-system';
@@ -46,6 +120,20 @@ export class HelmChartRenderer {
     }
     this.createNamespace = options.createNamespace ?? true;
     this.timeout = checkDuration('HelmChart timeout', options.timeout ?? '15m0s');
+    const policy = options.failurePolicy ?? HelmChartFailurePolicy.abort();
+    if (!(policy instanceof HelmChartFailurePolicy)) {
+      throw new Error(`HelmChart failurePolicy ${quote(policy)} is not valid: expected HelmChartFailurePolicy.abort(), .reinstall() or .retry()`);
+    }
+    this.failurePolicy = policy;
+    this.backOffLimit = options.backOffLimit ?? BACK_OFF_LIMIT;
+    if (!Number.isInteger(this.backOffLimit) || this.backOffLimit < 0 || this.backOffLimit > 1000) {
+      throw new Error(`HelmChart backOffLimit ${quote(this.backOffLimit)} is not valid: expected a whole number from 0 to 1000`);
+    }
+  }
+
+  /** The helm-controller runs in kube-system. */
+  public engineNamespaces(): string[] {
+    return ['kube-system'];
   }
 
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
@@ -65,6 +153,8 @@ export class HelmChartRenderer {
         targetNamespace: release.targetNamespace,
         createNamespace: this.createNamespace,
         timeout: this.timeout,
+        failurePolicy: this.failurePolicy.value as HelmChartSpecFailurePolicy,
+        backOffLimit: this.backOffLimit,
         valuesContent: toYamlRendering(release.values),
         valuesSecrets:
           release.secretValues.length === 0

@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { quote } from '../errors';
+import { isDnsLabel } from '../settings';
+import { MAX_RELEASE_NAME, RELEASE_NAME_REASON } from '../topology';
 import { ArgoCdFormatOptions, ArgoCdRenderer } from './argocd';
 import { FluxFormatOptions, FluxRenderer } from './flux';
 import { HelmChartFormatOptions, HelmChartRenderer } from './helm-chart';
@@ -25,7 +28,10 @@ export class ReleaseFormat {
   /**
    * k3s / RKE2 `helm.cattle.io/v1` `HelmChart` objects (the default): one per
    * release, `metadata.name` is the release name, values in
-   * `spec.valuesContent`, secret values in `spec.valuesSecrets`.
+   * `spec.valuesContent`, secret values in `spec.valuesSecrets` (which needs
+   * helm-controller v0.16.7: k3s v1.32.4+k3s1, v1.31.8+k3s1, v1.30.12+k3s1,
+   * RKE2 v1.32.4+rke2r1, v1.31.8+rke2r1, v1.30.12+rke2r1 or later),
+   * `failurePolicy: abort`.
    */
   public static helmChart(options: HelmChartFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));
@@ -42,11 +48,13 @@ export class ReleaseFormat {
   }
 
   /**
-   * Argo CD: one `argoproj.io/v1alpha1` `Application` per release, values in
-   * `helm.valuesObject`, sync waves that put wire-server and webapp before
-   * the ingress releases. Argo CD cannot read values from a Secret: releases
-   * with secret values read them from the git repository given as
-   * `secretValuesRepository`.
+   * Argo CD (2.8 or later): one `argoproj.io/v1alpha1` `Application` per
+   * release, values in `helm.valuesObject`, the resources finalizer, sync
+   * waves that put wire-server and webapp before the ingress releases. The
+   * sync waves order nothing unless a parent application ("app of apps")
+   * syncs these Applications. Argo CD cannot read values from a Secret:
+   * releases with secret values read them, as plain files, from the git
+   * repository given as `secretValuesRepository`.
    */
   public static argoCd(options: ArgoCdFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('argocd', new ArgoCdRenderer(options));
@@ -79,12 +87,36 @@ export class ReleaseFormat {
    * The constructs ask before they create anything.
    */
   public problems(releases: ReleaseSpec[]): string[] {
+    const names = releases.map(releaseNameProblem).filter((p): p is string => p !== undefined);
     const check = (this.renderer as { problems?: (r: ReleaseSpec[]) => string[] }).problems;
-    return typeof check === 'function' ? check.call(this.renderer, releases) : [];
+    return [...names, ...(typeof check === 'function' ? check.call(this.renderer, releases) : [])];
+  }
+
+  /**
+   * Namespaces the deployment engine runs in, which exist wherever it does
+   * (`kube-system` for HelmChart, `flux-system` for Flux, the Argo CD
+   * namespace): no `Namespace` object is emitted for them.
+   */
+  public engineNamespaces(): string[] {
+    const own = (this.renderer as { engineNamespaces?: () => string[] }).engineNamespaces;
+    return typeof own === 'function' ? [...own.call(this.renderer)] : [];
   }
 
   /** Render one release into `scope`. */
   public render(scope: Construct, id: string, release: ReleaseSpec): RenderedRelease {
+    const problem = releaseNameProblem(release);
+    if (problem !== undefined) {
+      throw new Error(problem);
+    }
     return this.renderer.render(scope, id, release);
   }
+}
+
+/** Why a release's name cannot be used, if it cannot: the same limit in every format. */
+function releaseNameProblem(release: ReleaseSpec): string | undefined {
+  const name = release?.releaseName;
+  if (typeof name === 'string' && name.length <= MAX_RELEASE_NAME && isDnsLabel(name)) {
+    return undefined;
+  }
+  return `release name ${quote(name)} is not valid: expected a lower-case DNS label of ${RELEASE_NAME_REASON}`;
 }

@@ -12,7 +12,7 @@ export interface SecretValuesReference {
 
 /** One Helm release, independent of how it is deployed. */
 export interface ReleaseSpec {
-  /** Helm release name (at most 53 characters). */
+  /** Helm release name (at most 50 characters in every format: the k3s / RKE2 helm-controller names its Job `helm-install-<release>`). */
   readonly releaseName: string;
   /** Chart name, e.g. `wire-server`. */
   readonly chart: string;
@@ -70,6 +70,14 @@ export interface ExpectedSecret {
   readonly repository?: string;
   /** Release that reads it. */
   readonly releaseName: string;
+  /**
+   * Labels to put on the Secret, e.g. Flux's `reconcile.fluxcd.io/watch:
+   * Enabled`, which makes Flux apply a changed Secret at once instead of at
+   * the next interval.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** What the values file must contain. */
   readonly description: string;
 }

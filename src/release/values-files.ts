@@ -4,6 +4,7 @@ import { ArtefactFile } from '../artefacts';
 import { quote } from '../errors';
 import { ReleaseOrder, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
+import { shellWord } from '../quoting';
 import { toYamlRendering } from '../values/yaml';
 
 /** Options of the plain values-files release format. */
@@ -123,18 +124,21 @@ class DeployScript extends ArtefactFile {
       '# they are yours to create and keep out of version control.',
       'set -euo pipefail',
       'cd "$(dirname "$0")"',
-      `SECRETS_DIR="\${SECRETS_DIR:-${this.secretsFolder}}"`,
+      // an assignment is not split into words; the default is one quoted word
+      `SECRETS_DIR=\${SECRETS_DIR:-${shellWord(this.secretsFolder)}}`,
       '',
     ];
     if (secretFiles.length > 0) {
-      lines.push('missing=0', 'for f in \\');
-      secretFiles.forEach((f, i) => lines.push(`  ${shellQuote(f)}${i === secretFiles.length - 1 ? '; do' : ' \\'}`));
+      // one call per file (not a loop over a list, which shellcheck flags when it has one entry)
       lines.push(
-        '  if [ ! -s "$SECRETS_DIR/$f" ]; then',
-        '    echo "deploy.sh: missing secret values file $SECRETS_DIR/$f" >&2',
+        'missing=0',
+        'need() {',
+        '  if [ ! -s "$SECRETS_DIR/$1" ]; then',
+        '    echo "deploy.sh: missing secret values file $SECRETS_DIR/$1" >&2',
         '    missing=1',
         '  fi',
-        'done',
+        '}',
+        ...secretFiles.map((f) => `need ${shellWord(f)}`),
         'if [ "$missing" -ne 0 ]; then',
         '  echo "deploy.sh: create the files above first; nothing was installed" >&2',
         '  exit 1',
@@ -146,21 +150,16 @@ class DeployScript extends ArtefactFile {
       const oci = isOciRepository(release.repository);
       const chart = oci ? ociChartReference(release.repository, release.chart) : release.chart;
       const args = [
-        `helm upgrade --install ${shellQuote(release.releaseName)} ${shellQuote(chart)}`,
-        ...(oci ? [] : [`--repo ${shellQuote(release.repository)}`]),
-        `--version ${shellQuote(release.version)}`,
-        `--namespace ${shellQuote(release.targetNamespace)} --create-namespace`,
-        `--timeout ${shellQuote(this.timeout)} --wait`,
-        `--values ${shellQuote(valuesFile)}`,
-        ...files.map((f) => `--values "$SECRETS_DIR"/${shellQuote(f)}`),
+        `helm upgrade --install ${shellWord(release.releaseName)} ${shellWord(chart)}`,
+        ...(oci ? [] : [`--repo ${shellWord(release.repository)}`]),
+        `--version ${shellWord(release.version)}`,
+        `--namespace ${shellWord(release.targetNamespace)} --create-namespace`,
+        `--timeout ${shellWord(this.timeout)} --wait`,
+        `--values ${shellWord(valuesFile)}`,
+        ...files.map((f) => `--values "$SECRETS_DIR"/${shellWord(f)}`),
       ];
-      lines.push(`echo "deploy.sh: ${release.releaseName}"`, args.join(' \\\n  '), '');
+      lines.push(`echo ${shellWord(`deploy.sh: ${release.releaseName}`)}`, args.join(' \\\n  '), '');
     }
     return lines.join('\n');
   }
-}
-
-/** Quote `s` for a POSIX shell. */
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9._/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }

@@ -67,14 +67,7 @@ export function composeValues(plan: ValuesPlan, cleanedBase: Values): Values {
   return mergeLayers(plan.defaults, cleanedBase, plan.overlay);
 }
 
-/** Render edits as warning lines. */
+/** Render edits as warning lines: the path and the kind of each removed value, never the value (it may be a secret). */
 export function describeEdits(chart: string, edits: readonly ValuesEdit[]): string[] {
-  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (was ${abbreviate(quote(e.previous))}): ${e.reason}`);
-}
-
-/** Longest rendering of a removed value in a warning. */
-const MAX_SHOWN = 120;
-
-function abbreviate(text: string): string {
-  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 3)}...`;
+  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (${e.removed}): ${e.reason}`);
 }

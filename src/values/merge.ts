@@ -1,3 +1,5 @@
+import { domainToASCII } from 'url';
+
 /**
  * Pure helpers for Helm values: merging the operator's base values under the
  * multi-ingress settings, removing keys that conflict, and scanning values.
@@ -15,8 +17,11 @@ export type KeyPath = readonly string[];
 export interface ValuesEdit {
   /** Dotted key path, e.g. `cargohold.config.aws.s3DownloadEndpoint`. */
   readonly path: string;
-  /** The operator's value that was dropped. */
-  readonly previous: unknown;
+  /**
+   * What kind of value was dropped (`a mapping of 3 keys`, `a string`): never
+   * the value itself, which may be a secret.
+   */
+  readonly removed: string;
   /** Why it was removed or replaced. */
   readonly reason: string;
 }
@@ -27,8 +32,40 @@ export interface ConflictRule {
   readonly reason: string;
 }
 
+/** The kind of a value for a message, without any of its content: `a mapping of 2 keys`, `a list of 3 items`, `a string`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (isPlainObject(value)) {
+    const n = Object.keys(value).length;
+    return `a mapping of ${n} key${n === 1 ? '' : 's'}`;
+  }
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return `a ${typeof value}`;
+}
+
 export function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Set `key` on `obj` as an own, enumerable property. Plain assignment of
+ * `__proto__` would change the object's prototype instead (and the key would
+ * vanish from the values).
+ */
+export function setOwn(obj: Values, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+/** `obj[key]` if `obj` has it itself (not from its prototype: `constructor`, `__proto__`). */
+export function ownValue(obj: Values, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
 export function dotted(path: KeyPath): string {
@@ -46,8 +83,8 @@ export function deepMerge(base: Values, overlay: Values): Values {
     if (value === undefined) {
       continue;
     }
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    const current = ownValue(out, key);
+    setOwn(out, key, isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value);
   }
   return out;
 }
@@ -60,7 +97,7 @@ export function mergeLayers(...layers: Values[]): Values {
 export function getPath(values: Values, path: KeyPath): unknown {
   let node: unknown = values;
   for (const key of path) {
-    if (!isPlainObject(node) || !(key in node)) {
+    if (!isPlainObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) {
       return undefined;
     }
     node = node[key];
@@ -71,14 +108,14 @@ export function getPath(values: Values, path: KeyPath): unknown {
 /** A copy of `values` without the key at `path` (parents are kept, even when empty). */
 export function withoutPath(values: Values, path: KeyPath): Values {
   const [head, ...rest] = path;
-  if (!(head in values)) {
+  if (!Object.prototype.hasOwnProperty.call(values, head)) {
     return values;
   }
   const out: Values = { ...values };
   if (rest.length === 0) {
     delete out[head];
   } else if (isPlainObject(out[head])) {
-    out[head] = withoutPath(out[head], rest);
+    setOwn(out, head, withoutPath(out[head], rest));
   }
   return out;
 }
@@ -97,7 +134,7 @@ export function removeKeys(values: Values, rules: readonly ConflictRule[]): { va
     }
     out = withoutPath(out, rule.path);
     if (previous !== null) {
-      edits.push({ path: dotted(rule.path), previous, reason: rule.reason });
+      edits.push({ path: dotted(rule.path), removed: kindOf(previous), reason: rule.reason });
     }
   }
   return { values: out, edits };
@@ -119,32 +156,68 @@ export function releaseOwnedKeys(values: Values, overlay: Values | undefined, pa
     out = withoutPath(out, path);
     const same = overlay !== undefined && JSON.stringify(previous) === JSON.stringify(getPath(overlay, path));
     if (previous !== null && !same) {
-      edits.push({ path: dotted(path), previous, reason: 'multi-ingress sets this key itself, for every domain' });
+      edits.push({ path: dotted(path), removed: kindOf(previous), reason: 'multi-ingress sets this key itself, for every domain' });
     }
   }
   return { values: out, edits };
 }
 
+/** Key names (compared in lower case, without "-" and "_") that hold secret material. */
+const SECRET_KEYS = new Set([
+  'secrets',
+  'secret',
+  'secretkey',
+  'secretaccesskey',
+  'awssecretaccesskey',
+  'privatekey',
+  'privatekeys',
+  'clientsecret',
+  'sharedsecret',
+  'apikey',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'bearertoken',
+  'authtoken',
+  'credentials',
+]);
+/** Key name endings that hold secret material: `smtpPassword`, `db_passwd`, `keyPassphrase`, `aws.secretAccessKey`. */
+const SECRET_KEY_ENDINGS = ['password', 'passwd', 'passphrase', 'secretaccesskey', 'privatekey', 'privatekeys', 'clientsecret'];
+
+/** Whether a key's name says that its value is secret (`secrets`, `password`, `secretAccessKey`, `privateKeys`, ...). */
+export function isSecretKeyName(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_]/g, '');
+  return SECRET_KEYS.has(k) || SECRET_KEY_ENDINGS.some((e) => k.endsWith(e));
+}
+
 /**
- * Remove every `secrets` key, at any depth: secret material must never be
- * written into an emitted manifest or values file. The operator provides it
- * through a Secret the release references instead.
+ * Remove every key whose name says it holds a secret (`secrets`, `password`,
+ * `smtpPassword`, `secretAccessKey`, `privateKeys`, `token`, ... see
+ * `isSecretKeyName`), at any depth, in maps and inside lists: secret
+ * material must never be written into an emitted manifest or values file.
+ * The operator provides it through a Secret the release references instead.
  */
 export function removeSecretSubtrees(values: Values, secretHint: string): { values: Values; edits: ValuesEdit[] } {
   const edits: ValuesEdit[] = [];
-  const walk = (node: Values, path: string[]): Values => {
+  const walk = (node: unknown, path: string): unknown => {
+    if (Array.isArray(node)) {
+      return node.map((item, i) => walk(item, `${path}[${i}]`));
+    }
+    if (!isPlainObject(node)) {
+      return node;
+    }
     const out: Values = {};
     for (const [key, value] of Object.entries(node)) {
-      const here = [...path, key];
-      if (key === 'secrets' && value !== null && value !== undefined) {
-        edits.push({ path: dotted(here), previous: '<redacted>', reason: `secret values are never written into the output; ${secretHint}` });
+      const here = path === '' ? key : `${path}.${key}`;
+      if (isSecretKeyName(key) && value !== null && value !== undefined) {
+        edits.push({ path: here, removed: kindOf(value), reason: `secret values are never written into the output; ${secretHint}` });
         continue;
       }
-      out[key] = isPlainObject(value) ? walk(value, here) : value;
+      setOwn(out, key, walk(value, here));
     }
     return out;
   };
-  return { values: walk(values, []), edits };
+  return { values: walk(values, '') as Values, edits };
 }
 
 /** Visit every string in a values tree with its key path. */
@@ -160,16 +233,62 @@ export function forEachString(values: unknown, visit: (value: string, path: stri
   }
 }
 
-const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+/** The first line of a private key in text form: PEM (PKCS#1, PKCS#8, SEC1, encrypted), OpenSSH, PGP, PuTTY. */
+const PRIVATE_KEY_TEXT = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d+:|^\s*Private-Lines:\s*\d+/m;
+/** A run of base64 (or base64url) long enough to hold a key, line breaks allowed. */
+const BASE64_RUN = /(?:[A-Za-z0-9+/_-]{4}[\r\n]*){12,}(?:[A-Za-z0-9+/_-]{2,4}={0,2})?/g;
+/** The members of a JSON Web Key that only its private form has (RFC 7518 section 6: RSA, EC, OKP; "k" of a symmetric key). */
+const JWK_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
-/** Paths of strings that hold PEM private keys. */
+/** Whether a value is a JSON Web Key with private members (or a set of them). */
+function isPrivateJwk(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(isPrivateJwk);
+  if (!isPlainObject(value)) return false;
+  if (Array.isArray(value.keys)) return value.keys.some(isPrivateJwk);
+  return typeof value.kty === 'string' && JWK_PRIVATE_MEMBERS.some((m) => m in value);
+}
+
+/**
+ * What kind of private key a string holds, if it holds one: a PEM, OpenSSH,
+ * PGP or PuTTY private key, the same in base64 (a kubeconfig's
+ * `client-key-data`, a Secret's data), or a JSON Web Key with private members.
+ */
+export function privateKeyIn(text: string): string | undefined {
+  if (PRIVATE_KEY_TEXT.test(text)) return 'a private key';
+  if (text.length >= 48) {
+    for (const run of text.match(BASE64_RUN) ?? []) {
+      const joined = run.replace(/[\r\n]/g, '');
+      // the run may start inside the encoding (letters just before it): try each alignment
+      for (let skip = 0; skip < 4; skip++) {
+        if (PRIVATE_KEY_TEXT.test(Buffer.from(joined.slice(skip), 'base64').toString('latin1'))) return 'a base64-encoded private key';
+      }
+    }
+  }
+  if (text.includes('"kty"')) {
+    try {
+      if (isPrivateJwk(JSON.parse(text))) return 'a private JSON Web Key';
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
+}
+
+/** Where a values tree holds a private key (see `privateKeyIn`; JSON Web Keys as data too), with what it is. */
 export function findPrivateKeys(values: Values): string[] {
   const found: string[] = [];
-  forEachString(values, (value, path) => {
-    if (PRIVATE_KEY.test(value)) {
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string') {
+      if (privateKeyIn(node) !== undefined) found.push(path);
+    } else if (isPrivateJwk(node)) {
       found.push(path);
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (isPlainObject(node)) {
+      for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
     }
-  });
+  };
+  walk(values, '');
   return found;
 }
 
@@ -188,13 +307,33 @@ export interface DomainMention {
  * host-like token is owned by the longest of the names that it is or ends in,
  * on whole labels, so with nested domains `nginz-https.red.example.com` names
  * `red.example.com`, not `example.com`. One entry per token, in order.
+ * Tokens are read in every spelling a browser or resolver reads as the same
+ * name: percent-encoded (`red%2Eexample.com`), with full-width letters or
+ * IDNA dots (`red。example。com`), in Unicode form (`münchen-messenger.de`
+ * names `xn--mnchen-messenger-jzb.de`).
  */
 export function domainsNamedIn(text: string, domains: ReadonlySet<string>): DomainMention[] {
   const found: DomainMention[] = [];
-  if (!text.includes('.')) {
+  // other spellings of the same names: percent-encoded, full-width, in Unicode (IDN) form
+  const other = respelled(text);
+  if (other === undefined) {
+    if (text.includes('.')) {
+      namesIn(text.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
+    }
     return found; // no host name without a dot
   }
-  for (const token of text.toLowerCase().match(HOST_TOKEN) ?? []) {
+  const tokens: string[] = [];
+  for (const token of other.match(UNICODE_HOST_TOKEN) ?? []) {
+    const ascii = /^[\x00-\x7f]*$/.test(token) ? token.toLowerCase() : domainToASCII(token);
+    if (ascii.includes('.')) tokens.push(ascii);
+  }
+  namesIn(tokens, domains, found);
+  return found;
+}
+
+/** For each host-like token, the longest of `domains` that it is or ends in, on whole labels. */
+function namesIn(tokens: readonly string[], domains: ReadonlySet<string>, found: DomainMention[]): void {
+  for (const token of tokens) {
     // the token, then each suffix after a dot, longest first
     for (let rest = token, dot = 0; dot !== -1; dot = rest.indexOf('.'), rest = rest.slice(dot + 1)) {
       if (domains.has(rest)) {
@@ -203,21 +342,62 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
       }
     }
   }
-  return found;
+}
+
+/** A host-like token in any script: letters, marks, digits, "-" and dots. */
+const UNICODE_HOST_TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}])?/gu;
+/** The dots of IDNA (UTS #46): ideographic, full-width and half-width ideographic full stops. */
+const OTHER_DOTS = /[\u3002\uff0e\uff61]/g;
+
+/**
+ * `text` with its percent-encoding decoded, compatibility characters (full
+ * width letters and dots) folded (NFKC) and every IDNA dot made a ".", or
+ * undefined when it has none of them (nothing to look at again).
+ */
+function respelled(text: string): string | undefined {
+  if (!/[%\u0080-\uffff]/.test(text)) {
+    return undefined;
+  }
+  let out = text;
+  if (out.includes('%')) {
+    out = out.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+  return out.normalize('NFKC').replace(OTHER_DOTS, '.');
 }
 
 /**
- * Find where strings in a values tree mention one of `domains` (a set of
- * normalised names): as the name itself or as a host name under it, matched
- * on whole labels. Linear in the size of the values, whatever the number of
+ * Find where strings and keys in a values tree mention one of `domains` (a
+ * set of normalised names): as the name itself or as a host name under it,
+ * matched on whole labels, in any spelling `domainsNamedIn` reads. Linear in the size of the values, whatever the number of
  * domains.
  */
 export function findDomainMentions(values: unknown, domains: ReadonlySet<string>): Array<{ path: string; domain: string; value: string }> {
   const found: Array<{ path: string; domain: string; value: string }> = [];
-  forEachString(values, (value, path) => {
+  const look = (value: string, path: string) => {
     for (const m of domainsNamedIn(value, domains)) {
       found.push({ path, domain: m.domain, value });
     }
-  });
+  };
+  // keys too: a domain as a key (`red.example.com: x`) names it as much as a value does
+  const walk = (node: unknown, path: string): void => {
+    if (typeof node === 'string') {
+      look(node, path);
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (isPlainObject(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        const here = path === '' ? key : `${path}.${key}`;
+        look(key, here);
+        walk(value, here);
+      }
+    }
+  };
+  walk(values, '');
   return found;
 }

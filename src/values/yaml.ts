@@ -51,8 +51,23 @@ export function toYaml(value: { [key: string]: any }): string {
   return lines.join('\n') + '\n';
 }
 
-/** A string as a YAML scalar that reads back as exactly that string. */
-export function yamlString(s: string): string {
+/** Characters with a short escape in a double-quoted scalar. */
+const ESCAPES: { [code: number]: string } = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x09: '\\t', 0x0d: '\\r' };
+
+/**
+ * The longest key written in the implicit form `key: value`: Go's YAML reader
+ * (Helm, kubectl) finds no `:` after a longer one, so a longer key is written
+ * in the explicit form `? key` / `: value`.
+ */
+export const MAX_IMPLICIT_KEY = 1024;
+
+/**
+ * A string as a YAML scalar that reads back as exactly that string.
+ * Characters outside the Basic Multilingual Plane are written `\U0001f600`
+ * (Go's reader refuses the surrogate pair `\ud83d\ude00`); a lone surrogate
+ * (half a pair, which no UTF-8 file can hold) is refused, naming `path`.
+ */
+export function yamlString(s: string, path?: string): string {
   // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
   if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][-+]?[0-9][0-9_]*$/.test(s)) {
     return s;
@@ -60,13 +75,23 @@ export function yamlString(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
-    else out += '\\u' + c.toString(16).padStart(4, '0');
+    const escaped = ESCAPES[c];
+    if (escaped !== undefined) {
+      out += escaped;
+    } else if (c >= 0x20 && c <= 0x7e) {
+      out += s[i];
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const low = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {
+        throw new Error(
+          `${path === undefined ? 'a string' : `the ${path}`} holds half a UTF-16 surrogate pair (\\u${c.toString(16)} at character ${i}), which no YAML reader accepts: expected text (a whole character)`,
+        );
+      }
+      out += '\\U' + s.codePointAt(i)!.toString(16).padStart(8, '0');
+      i++;
+    } else {
+      out += '\\u' + c.toString(16).padStart(4, '0');
+    }
   }
   return out + '"';
 }
@@ -102,12 +127,13 @@ function inline(v: unknown, path: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return yamlString(v);
+      return yamlString(v, `value at ${path || 'the top'}`);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(v)) throw new Error(`value at ${path || 'the top'} is ${v}: Helm values cannot hold it`);
-      return String(v);
+      // String(-0) is "0"; Go's reader reads -0.0 as the float -0
+      return Object.is(v, -0) ? '-0.0' : String(v);
     case 'object':
       if (Array.isArray(v) && v.length === 0) return '[]';
       if (!Array.isArray(v) && Object.keys(v as object).length === 0) return '{}';
@@ -128,8 +154,11 @@ function writeMapping(m: { [key: string]: any }, indent: string, lines: string[]
     if (v === undefined) continue;
     const prefix = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
-    const k = yamlString(key);
     const p = path ? `${path}.${key}` : key;
+    const written = yamlString(key, `key at ${p}`);
+    // a long key: `? key` on its line, its value after `:` on the next
+    const explicit = written.length > MAX_IMPLICIT_KEY;
+    const k = explicit ? `? ${written}\n${indent}` : written;
     if (isBlock(v)) {
       lines.push(`${prefix}${k}:`);
       if (Array.isArray(v)) writeSequence(v, indent + '  ', lines, p);

@@ -89,13 +89,13 @@ describe('bad API calls: the exact error', () => {
     [
       'an empty ACME e-mail',
       () => IngressTls.certManager({ certmasterEmail: '' }),
-      'cert-manager TLS: certmasterEmail "" is not valid: expected an e-mail address such as "hostmaster@{domain}" (Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
+      'cert-manager TLS: certmasterEmail "" is not valid (it has no "@"): expected an e-mail address such as "hostmaster@{domain}" (Let\'s Encrypt requires it; "{domain}" is replaced by each domain)',
     ],
     ['an empty domain', () => WireDomain.parse(''), 'domain "" is not a valid DNS name: it is empty; expected a name such as "red.example.com"'],
     [
       'a standalone ingress with a bad name',
       () => new DomainIngress(Testing.chart(), 'd', { domain: 'red.example.com', ingressName: '-red' }),
-      'ingress name "-red" for "red.example.com" is not valid: expected 1-30 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "nginx-ingress-services-<name>", at most 53 characters)',
+      'ingress name "-red" for "red.example.com" is not valid: expected 1-27 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the release name "nginx-ingress-services-<name>", at most 50 characters in every release format: the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters)',
     ],
   ];
   test.each(cases)('%s', (_, call, message) => {
@@ -180,6 +180,28 @@ describe('synth, validate and init', () => {
     expect(run('synth', '--config', config, '--out', b, '--format=values', '--quiet').code).toBe(0);
     expect(Object.keys(tree(a))).toContain('deploy.sh');
     expect(tree(a)).toEqual(tree(b));
+  });
+
+  test('format options that are not plain values are read from their names (HelmChart failurePolicy)', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: helmchart, failurePolicy: retry, backOffLimit: 5 }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmChart').map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual([
+      ['retry', 5],
+      ['retry', 5],
+      ['retry', 5],
+    ]);
+  });
+
+  test('Flux driftDetection is read from its mode', () => {
+    const dir = tempDir('cli-');
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nformat: { type: flux, driftDetection: warn }\n');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet').code).toBe(0);
+    const objects = parseAllDocuments(tree(out)['wire.k8s.yaml']).map((d) => d.toJSON());
+    expect(objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.spec.driftDetection)).toEqual(Array(3).fill({ mode: 'warn' }));
   });
 
   test('the synth replaces its earlier output as a whole', () => {
@@ -457,4 +479,35 @@ test('the shipped schema is a valid JSON Schema (the command line skips this che
   const ajv = new Ajv({ strict: true, strictRequired: false }); // a required key inside if/then is declared at the top
   expect(ajv.validateSchema(schema)).toBe(true);
   expect(() => ajv.compile(schema)).not.toThrow();
+});
+
+describe('files the configuration reads', () => {
+  const GUIDE_YAML = 'defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\n  - blue.example.net\n';
+
+  test('a symbolic link inside the folder that leads outside it is refused', () => {
+    const outside = tempDir('cli-outside-');
+    fs.writeFileSync(path.join(outside, 'webapp.yaml'), 'replicaCount: 2\n');
+    const dir = tempDir('cli-');
+    fs.symlinkSync(path.join(outside, 'webapp.yaml'), path.join(dir, 'webapp.yaml'));
+    const config = writeConfig(dir, `${GUIDE_YAML}webappValuesFile: webapp.yaml\n`);
+    const result = run('validate', '--config', config);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`webappValuesFile: "webapp.yaml" is outside the folder of ${config} (symbolic links followed)`);
+  });
+
+  test('with --allow-outside-files a file elsewhere is read; a link within the folder always is', () => {
+    const outside = tempDir('cli-outside-');
+    fs.writeFileSync(path.join(outside, 'webapp.yaml'), 'replicaCount: 7\n');
+    const dir = tempDir('cli-');
+    fs.mkdirSync(path.join(dir, 'values'));
+    fs.writeFileSync(path.join(dir, 'values', 'ingress.yaml'), 'replicaCount: 3\n');
+    fs.symlinkSync(path.join(dir, 'values', 'ingress.yaml'), path.join(dir, 'ingress.yaml'));
+    const config = writeConfig(dir, `${GUIDE_YAML}webappValuesFile: ${path.join(outside, 'webapp.yaml')}\ningressServicesValuesFile: ingress.yaml\n`);
+    expect(run('validate', '--config', config).code).toBe(1);
+    const out = path.join(dir, 'out');
+    const result = run('synth', '--config', config, '--out', out, '--allow-outside-files', '--format', 'values');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'values', 'webapp', 'values.yaml'), 'utf8')).toContain('replicaCount: 7');
+  });
 });

@@ -31,8 +31,8 @@ export const BAD_CONFIGS: BadConfig[] = [
         "each domain's address is requested by loadBalancer.implementation (MetalLB 0.14.9 or later), once, and an annotation shared by every domain's Service would give them all one address (and MetalLB refuses a Service that asks twice); remove it",
     ],
   },
-  { name: 'empty file', content: '', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
-  { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}: the file is empty: expected a mapping with at least defaultDomain'] },
+  { name: 'empty file', content: '', expected: ['{file}:1: the file is empty: expected a mapping with at least defaultDomain'] },
+  { name: 'only comments', content: '# nothing here\n  # still nothing\n', expected: ['{file}:1: the file is empty: expected a mapping with at least defaultDomain'] },
   {
     name: 'non-UTF-8 bytes',
     content: Buffer.concat([Buffer.from('defaultDomain: green.example.org\nadditionalDomains:\n  - r'), Buffer.from([0xe9]), Buffer.from('d.example.com\n')]),
@@ -41,12 +41,22 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'bad indentation', content: 'defaultDomain: green.example.org\n additionalDomains:\n- red.example.com\n', expected: ['{file}:1: not valid YAML: Nested mappings are not allowed in compact mappings (check the indentation of this line and the next ones)'] },
   { name: 'a list at the top', content: '- green.example.org\n', expected: ['{file}:1: the file holds a list: expected a mapping with at least defaultDomain'] },
   { name: 'a scalar at the top', content: 'green.example.org\n', expected: ['{file}:1: the file holds the string "green.example.org": expected a mapping with at least defaultDomain'] },
-  { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: Map keys must be unique'] },
+  { name: 'duplicate key', content: 'defaultDomain: green.example.org\ndefaultDomain: red.example.com\n', expected: ['{file}:2: not valid YAML: the key "defaultDomain" appears twice in one mapping'] },
   { name: 'JSON with a trailing comma', json: true, content: '{"defaultDomain": "green.example.org",}\n', expected: ['{file}:1:39: not valid JSON: a "," before "}": JSON allows no trailing comma'] },
   { name: 'JSON with a trailing comma on a later line', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": ["red.example.com",],\n}\n', expected: ['{file}:3:43: not valid JSON: a "," before "]": JSON allows no trailing comma'] },
   { name: 'missing defaultDomain', content: 'additionalDomains: [red.example.com]\n', expected: ['{file}:1: (top level): the key "defaultDomain" is missing'] },
+  {
+    name: 'a YAML 1.1 word where text is expected',
+    content: GUIDE + 'namespace: no\n',
+    expected: ['{file}:5: namespace: expected a string, got the boolean false (the plain word no is the boolean false in YAML 1.1, as Helm reads it: write "no" for the text)'],
+  },
+  {
+    name: 'an octal number where text is expected',
+    content: GUIDE + 'namespace: 010\n',
+    expected: ['{file}:5: namespace: expected a string, got the number 8 (the plain word 010 is the number 8 in YAML 1.1, as Helm reads it: write "010" for the text)'],
+  },
   { name: 'defaultDomain is a number', content: 'defaultDomain: 42\n', expected: ['{file}:1: defaultDomain: expected a string, got the number 42'] },
-  { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, format, entryPoints'] },
+  { name: 'unknown key (typo)', content: GUIDE + 'additionalDomain: [x.example.com]\n', expected: ['{file}:5: additionalDomain: unknown key (did you mean "additionalDomains"?): expected one of defaultDomain, additionalDomains, ingressNames, namespace, wireServerChart, webappChart, ingressServicesChart, wireServerValues, wireServerValuesFile, webappValues, webappValuesFile, ingressServicesValues, ingressServicesValuesFile, wireServerSecretName, teamSettings, accountPages, tls, sso, calling, acknowledgedFindings, emitNamespaces, format, entryPoints'] },
   { name: 'additionalDomains is a string', content: 'defaultDomain: green.example.org\nadditionalDomains: red.example.com\n', expected: ['{file}:2: additionalDomains: expected a list, got the string "red.example.com"'] },
   { name: 'additional domain is a number', content: GUIDE + '  - 42\n', expected: ['{file}:5: additionalDomains[2]: expected a string, got the number 42'] },
   { name: 'empty label', content: GUIDE + '  - red..example.com\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "red..example.com" is not a valid DNS name: empty label (two dots in a row, or a leading dot)'] },
@@ -60,9 +70,9 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'duplicate after normalising', content: GUIDE + '  - Red.Example.COM.\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "Red.Example.COM." is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"'] },
   { name: 'default domain repeated', content: GUIDE + '  - green.example.org\n', expected: ['{file}:5: additionalDomains[2]: additional domain #3 "green.example.org" is a duplicate: it normalises to "green.example.org", the same as the default domain'] },
   { name: 'ingress name for an unknown domain', content: GUIDE + 'ingressNames:\n  yellow.example.org: yellow\n', expected: ['{file}:6: ingressNames.yellow.example.org: ingressNames has an entry for "yellow.example.org", which is not one of the additional domains'] },
-  { name: 'ingress name not a DNS label', content: GUIDE + 'ingressNames:\n  red.example.com: Red_1\n', expected: ['{file}:6: ingressNames.red.example.com: ingress name "Red_1" for "red.example.com" is not valid: expected 1-30 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the Helm release name "nginx-ingress-services-<name>", at most 53 characters)'] },
+  { name: 'ingress name not a DNS label', content: GUIDE + 'ingressNames:\n  red.example.com: Red_1\n', expected: ['{file}:6: ingressNames.red.example.com: ingress name "Red_1" for "red.example.com" is not valid: expected 1-27 lower-case letters, digits and hyphens, starting and ending with a letter or digit (it becomes the release name "nginx-ingress-services-<name>", at most 50 characters in every release format: the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters)'] },
   { name: 'two domains, one ingress name', content: GUIDE + 'ingressNames:\n  red.example.com: shop\n  blue.example.net: shop\n', expected: ['{file}:6: ingressNames.red.example.com: domains "red.example.com" and "blue.example.net" would both get the ingress name "shop": choose a different one for one of them with ingressNames'] },
-  { name: 'namespace not a DNS label', content: GUIDE + 'namespace: Wire\n', expected: ['{file}:5: namespace: namespace "Wire" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-"); every release goes into the wire-server namespace'] },
+  { name: 'namespace not a DNS label', content: GUIDE + 'namespace: Wire\n', expected: ['{file}:5: namespace: namespace "Wire" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-", starting and ending with a letter or digit); every release goes into the wire-server namespace'] },
   { name: 'wire-server chart below 5.14.0', content: GUIDE + 'wireServerChart:\n  version: 5.13.0\n', expected: ['{file}:6: wireServerChart.version: wire-server chart version "5.13.0" is too old for multi-ingress: at least 5.14.0 (release v2025-04-07) is needed for per-domain deeplinks, unique minio ingress names and spar domainConfigs'] },
   { name: 'chart version not a version', content: GUIDE + 'ingressServicesChart:\n  version: latest\n', expected: ['{file}:6: ingressServicesChart.version: nginx-ingress-services chart version "latest" is not valid: expected an exact version such as "5.32.0"'] },
   { name: 'chart repository not a URL', content: GUIDE + 'webappChart:\n  repository: charts.example.org\n', expected: ['{file}:6: webappChart.repository: webapp chart repository "charts.example.org" is not valid: expected an http(s):// or oci:// URL'] },
@@ -70,12 +80,13 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'unknown TLS mode', content: GUIDE + 'tls:\n  mode: letsencrypt\n', expected: ['{file}:6: tls.mode: expected one of "own-certificate", "cert-manager", got the string "letsencrypt"'] },
   { name: 'cert-manager without an e-mail', content: GUIDE + 'tls:\n  mode: cert-manager\n', expected: ['{file}:6: tls: the key "certmasterEmail" is missing'] },
   { name: 'e-mail with own certificates', content: GUIDE + 'tls:\n  mode: own-certificate\n  certmasterEmail: hostmaster@{domain}\n', expected: ['{file}:7: tls.certmasterEmail: this key does not apply here (tls mode "own-certificate")'] },
-  { name: 'e-mail not an address', content: GUIDE + 'tls:\n  mode: cert-manager\n  certmasterEmail: hostmaster\n', expected: ["{file}:6: tls: cert-manager TLS: certmasterEmail \"hostmaster\" is not valid: expected an e-mail address such as \"hostmaster@{domain}\" (Let's Encrypt requires it; \"{domain}\" is replaced by each domain)"] },
+  { name: 'e-mail not an address', content: GUIDE + 'tls:\n  mode: cert-manager\n  certmasterEmail: hostmaster\n', expected: ["{file}:6: tls: cert-manager TLS: certmasterEmail \"hostmaster\" is not valid (it has no \"@\"): expected an e-mail address such as \"hostmaster@{domain}\" (Let's Encrypt requires it; \"{domain}\" is replaced by each domain)"] },
   { name: 'unknown issuer kind', content: GUIDE + 'tls:\n  mode: cert-manager\n  certmasterEmail: hostmaster@{domain}\n  issuerKind: Cluster\n', expected: ['{file}:8: tls.issuerKind: expected one of "Issuer", "ClusterIssuer", got the string "Cluster"'] },
   { name: 'unknown format', content: GUIDE + 'format:\n  type: kustomize\n', expected: ['{file}:6: format.type: expected one of "helmchart", "flux", "argocd", "values", got the string "kustomize"'] },
   { name: 'Argo CD option in a Flux format', content: GUIDE + 'format:\n  type: flux\n  project: wire\n', expected: ['{file}:7: format.project: this key does not apply here (format type "flux")'] },
+  { name: 'unknown HelmChart failure policy', content: GUIDE + 'format:\n  type: helmchart\n  failurePolicy: uninstall\n', expected: ['{file}:7: format.failurePolicy: expected one of "abort", "reinstall", "retry", got the string "uninstall"'] },
   { name: 'Flux interval not a duration', content: GUIDE + 'format:\n  type: flux\n  interval: soon\n', expected: ['{file}:6: format: Flux interval "soon" is not valid: expected a duration such as "15m0s" or "1h"'] },
-  { name: 'Argo CD without a secrets repository', content: GUIDE + 'format:\n  type: argocd\n', expected: ['{file}:6: format: release "wire-server" reads secret values (wire-server-secrets/secrets.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)', '{file}:6: format: release "nginx-ingress-services" reads secret values (nginx-ingress-services-tls/tls-values.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)'] },
+  { name: 'Argo CD without a secrets repository', content: GUIDE + 'format:\n  type: argocd\n', expected: ['{file}:6: format: release "wire-server" reads secret values (wire-server-secrets/secrets.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)', '{file}:6: format: release "nginx-ingress-services" reads secret values (nginx-ingress-services-tls/tls-values.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)', '{file}:6: format: release "nginx-ingress-services-red-example-com" reads secret values (nginx-ingress-services-red-example-com-tls/tls-values.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)', '{file}:6: format: release "nginx-ingress-services-blue-example-net" reads secret values (nginx-ingress-services-blue-example-net-tls/tls-values.yaml), but Argo CD cannot read Helm values from a Secret: give the Argo CD format a secretValuesRepository (the git repository that holds the secret values files; the library never writes them)'] },
   { name: 'teamSettings as a string', content: GUIDE + 'teamSettings: "yes"\n', expected: ['{file}:5: teamSettings: expected true or false, got the string "yes"'] },
   { name: 'federation with additional domains', content: GUIDE + 'wireServerValues:\n  tags:\n    federation: true\n', expected: ['{file}:7: wireServerValues.tags.federation: wire-server values set "tags.federation" to true, but federation and multi-ingress cannot be configured together: the additional domains "red.example.com" and "blue.example.net" are served besides the default "green.example.org" (the chart refuses federator.enabled on an additional ingress); disable federation or serve one domain'] },
   {
@@ -99,7 +110,7 @@ export const BAD_CONFIGS: BadConfig[] = [
   { name: 'values file holds a list', content: GUIDE + 'webappValuesFile: webapp.yaml\n', extra: { 'webapp.yaml': '- replicaCount\n' }, expected: ['{file}:5: webappValuesFile: {dir}/webapp.yaml:1: the file holds a list: expected a Helm values file (a mapping)'] },
   { name: 'SSO without contacts', content: GUIDE + 'sso:\n  scimBaseUri: https://nginz-https.green.example.org/scim/v2\n', expected: ['{file}:6: sso: the key "contacts" is missing'] },
   { name: 'SSO contact of an unknown type', content: GUIDE + 'sso:\n  contacts:\n    - type: Support\n', expected: ['{file}:7: sso.contacts[0].type: expected one of "ContactTechnical", "ContactSupport", "ContactAdministrative", "ContactBilling", "ContactOther", got the string "Support"'] },
-  { name: 'several problems at once', content: 'defaultDomain: Green..example.org\nadditionalDomains:\n  - red.example.com\n  - red.example.com\nnamespace: Wire\n', expected: ['{file}:1: defaultDomain: default domain "Green..example.org" is not a valid DNS name: empty label (two dots in a row, or a leading dot)', '{file}:4: additionalDomains[1]: additional domain #2 "red.example.com" is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"', '{file}:5: namespace: namespace "Wire" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-"); every release goes into the wire-server namespace'] },
+  { name: 'several problems at once', content: 'defaultDomain: Green..example.org\nadditionalDomains:\n  - red.example.com\n  - red.example.com\nnamespace: Wire\n', expected: ['{file}:1: defaultDomain: default domain "Green..example.org" is not a valid DNS name: empty label (two dots in a row, or a leading dot)', '{file}:4: additionalDomains[1]: additional domain #2 "red.example.com" is a duplicate: it normalises to "red.example.com", the same as additional domain #1 "red.example.com"', '{file}:5: namespace: namespace "Wire" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-", starting and ending with a letter or digit); every release goes into the wire-server namespace'] },
 ];
 
 BAD_CONFIGS.push(
@@ -135,3 +146,70 @@ BAD_CONFIGS.push(
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
 );
+
+/** A valid entryPoints section of the guide's domains (lines 5-10 after GUIDE). */
+const ENTRY_POINTS = 'entryPoints:\n  backendAddress: 192.0.2.1\n  addresses:\n    green.example.org: 203.0.113.10\n    red.example.com: 198.51.100.20\n    blue.example.net: 198.51.100.7\n';
+
+BAD_CONFIGS.push(
+  {
+    name: 'edge proxy namespace not a namespace',
+    content: GUIDE + ENTRY_POINTS + '  edgeProxies: true\n  edgeProxyNamespace: "Not A Namespace; x"\n',
+    expected: [
+      '{file}:12: entryPoints.edgeProxyNamespace: edgeProxyNamespace "Not A Namespace; x" is not valid: expected a Kubernetes namespace name (1-63 lower-case letters, digits and "-", starting and ending with a letter or digit) (the namespace of the in-cluster edge proxies, edge.k8s.yaml)',
+    ],
+  },
+  {
+    name: 'ACME e-mail that would run a command',
+    content: GUIDE + ENTRY_POINTS + '  haproxy:\n    acmeEmail: "x@{domain};id>/tmp/pwned;:"\n',
+    expected: [
+      '{file}:12: entryPoints.haproxy.acmeEmail: haproxy.acmeEmail "x@{domain};id>/tmp/pwned;:" is not valid (the part after "@" must be a domain such as "example.com" (letters, digits and "-" in dot-separated labels)): expected an e-mail address such as "hostmaster@{domain}"',
+    ],
+  },
+);
+
+BAD_CONFIGS.push(
+  {
+    name: 'values file outside the configuration folder',
+    content: GUIDE + 'wireServerValuesFile: ../../../../../../../../../../etc/passwd\n',
+    expected: [
+      '{file}:5: wireServerValuesFile: "../../../../../../../../../../etc/passwd" is outside the folder of {file} (symbolic links followed): expected a Helm values file in that folder or below it; to read a file elsewhere, run with --allow-outside-files',
+    ],
+  },
+  {
+    name: 'values file at an absolute path',
+    content: GUIDE + 'webappValuesFile: /etc/hostname\n',
+    expected: [
+      '{file}:5: webappValuesFile: "/etc/hostname" is outside the folder of {file} (symbolic links followed): expected a Helm values file in that folder or below it; to read a file elsewhere, run with --allow-outside-files',
+    ],
+  },
+  {
+    name: 'values file in a home folder',
+    content: GUIDE + 'webappValuesFile: ~/.kube/config\n',
+    expected: ['{file}:5: webappValuesFile: "~/.kube/config" starts with "~", which is not a home folder here: expected a Helm values file relative to {file}'],
+  },
+  {
+    name: 'values file that is a private key',
+    content: GUIDE + 'webappValuesFile: key.pem\n',
+    extra: { 'key.pem': '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGJ1dCBzZWNyZXQgYW55d2F5\n-----END PRIVATE KEY-----\n' },
+    expected: ['{file}:5: webappValuesFile: {dir}/key.pem:1: the file holds the string (a private key, not shown): expected a Helm values file (a mapping)'],
+  },
+  {
+    name: 'values file that is a long text',
+    content: GUIDE + 'webappValuesFile: notes.txt\n',
+    extra: { 'notes.txt': 'These are the notes of the operator, with the database password hunter2 somewhere in them.\n' },
+    expected: ['{file}:5: webappValuesFile: {dir}/notes.txt:1: the file holds the string "These are the notes of the operator, wit"... (90 characters): expected a Helm values file (a mapping)'],
+  },
+  {
+    name: 'JSON that is not JSON near a secret',
+    json: true,
+    content: '{"defaultDomain": "green.example.org", "token": hunter2-secret}\n',
+    expected: ['{file}:1:49: not valid JSON: expected a value, found "h"'],
+  },
+);
+
+BAD_CONFIGS.push({
+  name: 'values file with a YAML error on a line with a secret',
+  content: GUIDE + 'wireServerValuesFile: wire-server.yaml\n',
+  extra: { 'wire-server.yaml': 'brig:\n  smtp: "hunter2-secret-unterminated\n' },
+  expected: ['{file}:5: wireServerValuesFile: {dir}/wire-server.yaml:3: not valid YAML: Missing closing "quote'],
+});

@@ -19,6 +19,7 @@ const PACKAGES: { [tool: string]: string } = {
   'openssl': 'openssl',
   'curl': 'curl',
   'shellcheck': 'shellcheck',
+  'kubectl': 'kubernetes-client',
   'timeout': 'coreutils',
   'named': 'bind9',
   'named-checkzone': 'bind9-utils',

@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DomainIngress, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, WireApp, WireCharts } from '../../src';
+import { DomainIngress, FluxDriftDetection, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
+import { describeSecrets } from '../../src/report';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -184,6 +185,61 @@ describe('secret material', () => {
   });
 });
 
+describe('release names', () => {
+  // helm-controller runs each HelmChart as a Job "helm-install-<name>", and a label value has at most 63 characters
+  const JOB_PREFIX = 'helm-install-';
+  const longest = 'a'.repeat(63 - JOB_PREFIX.length - 'nginx-ingress-services-'.length);
+  const longDomain = `${'b'.repeat(26)}.com`; // derived ingress name of 30 characters before the limit
+  const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'long.example.info', longDomain], ingressNames: { ...GUIDE.ingressNames, 'long.example.info': longest } };
+
+  test.each(Object.keys(FORMATS))('%s: every release name leaves room for the helm-controller Job name, and is the same in every format', (format) => {
+    const names = [...releasesOf(format, synthIn(format, props)).keys()];
+    expect(names).toEqual([...releasesOf('helmchart', synthIn('helmchart', props)).keys()]);
+    expect(names).toContain(`nginx-ingress-services-${longest}`);
+    for (const name of names) expect({ name, job: `${JOB_PREFIX}${name}`.length <= 63 }).toEqual({ name, job: true });
+  });
+
+  test('one more character is refused before anything is created', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new MultiIngressBackend(chart, 'backend', { ...props, ingressNames: { 'long.example.info': `${longest}a` } }));
+    expect(message).toContain(`ingress name "${longest}a" for "long.example.info" is not valid`);
+    expect(message).toContain('"helm-install-<release name>", a label value of at most 63 characters');
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('every format refuses a release name over 50 characters, naming the reason', () => {
+    const spec: ReleaseSpec = { releaseName: 'r'.repeat(51), chart: 'c', repository: 'https://charts.example.org', version: '1.0.0', targetNamespace: 'wire', values: {}, secretValues: [] };
+    for (const make of Object.values(FORMATS)) {
+      const format = make();
+      expect(format.problems([spec])).toEqual([
+        `release name "${spec.releaseName}" is not valid: expected a lower-case DNS label of at most 50 characters in every release format: ` +
+          'the k3s / RKE2 helm-controller runs each release as a Job named "helm-install-<release name>", a label value of at most 63 characters',
+      ]);
+      expect(() => format.render(Testing.chart(), 'r', spec)).toThrow(format.problems([spec])[0]);
+      expect(format.problems([{ ...spec, releaseName: 'r'.repeat(50) }])).toEqual([]);
+    }
+  });
+});
+
+describe('HelmChart (k3s / RKE2)', () => {
+  test('a failed upgrade is left for the operator: failurePolicy abort and a few Job retries, unless the operator chooses', () => {
+    const charts = synth(GUIDE).objects.filter((o) => o.kind === 'HelmChart');
+    expect(charts).toHaveLength(5);
+    for (const chart of charts) {
+      // the helm-controller's default, reinstall, would uninstall wire-server on every failed upgrade
+      expect({ name: chart.metadata.name, failurePolicy: chart.spec.failurePolicy, backOffLimit: chart.spec.backOffLimit }).toEqual({
+        name: chart.metadata.name,
+        failurePolicy: 'abort',
+        backOffLimit: 3,
+      });
+    }
+    const chosen = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ failurePolicy: HelmChartFailurePolicy.retry(), backOffLimit: 0 }) });
+    expect(chosen.objects.map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual(charts.map(() => ['retry', 0]));
+    expect(HelmChartFailurePolicy.reinstall().value).toBe('reinstall');
+    expect(validateObjects(chosen.objects)).toEqual([]);
+  });
+});
+
 describe('Flux', () => {
   test('one HelmRepository per chart repository, applied before the releases that use it', () => {
     const emitted = synthIn('flux');
@@ -214,6 +270,28 @@ describe('Flux', () => {
     expect(emitted.backend.expectedSecrets.every((s) => s.namespace === 'flux-system' && s.file === undefined)).toBe(true);
   });
 
+  test('every values Secret is listed with the label that makes Flux react to a change at once; other formats list none', () => {
+    const emitted = synthIn('flux');
+    expect(emitted.backend.expectedSecrets.length).toBe(4);
+    for (const secret of emitted.backend.expectedSecrets) expect(secret.labels).toEqual({ 'reconcile.fluxcd.io/watch': 'Enabled' });
+    // the listing printed after the synthesis
+    expect(describeSecrets('wire/backend', emitted.backend.expectedSecrets)).toContain(
+      'Secret flux-system/wire-server-secrets with key secrets.yaml, labelled reconcile.fluxcd.io/watch=Enabled for release wire-server',
+    );
+    expect(synth(GUIDE).backend.expectedSecrets.every((s) => s.labels === undefined)).toBe(true);
+  });
+
+  test('drift detection is the operator\'s choice (spec.driftDetection.mode), unset by default', () => {
+    const releases = (e: Emitted) => e.objects.filter((o) => o.kind === 'HelmRelease');
+    for (const r of releases(synthIn('flux'))) expect(r.spec.driftDetection).toBeUndefined();
+    for (const [mode, make] of [['enabled', FluxDriftDetection.enabled], ['warn', FluxDriftDetection.warn], ['disabled', FluxDriftDetection.disabled]] as const) {
+      const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.flux({ driftDetection: make() }) });
+      expect(releases(emitted).map((r) => r.spec.driftDetection)).toEqual(Array(5).fill({ mode }));
+      expect(validateObjects(emitted.objects)).toEqual([]);
+    }
+    expect(FluxDriftDetection.of('warn').mode).toBe('warn');
+  });
+
   test('interval, timeout, retries and namespace are the operator\'s', () => {
     const emitted = synth({
       ...GUIDE,
@@ -232,6 +310,25 @@ describe('Flux', () => {
 });
 
 describe('Argo CD', () => {
+  test('each Application carries the resources finalizer, so deleting it removes its release; the operator can opt out', () => {
+    const apps = synthIn('argocd').objects.filter((o) => o.kind === 'Application');
+    expect(apps).toHaveLength(5);
+    for (const app of apps) expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    const kept = synth({ ...GUIDE, releaseFormat: ReleaseFormat.argoCd({ secretValuesRepository: SECRETS_REPO, resourcesFinalizer: false }) });
+    for (const app of kept.objects) expect(app.metadata.finalizers).toBeUndefined();
+  });
+
+  test('every release that needs secret values is named in the refusal (several own-certificate domains)', () => {
+    const props: MultiIngressBackendProps = { ...GUIDE, additionalDomains: [...GUIDE.additionalDomains!, 'yellow.example.info', 'violet.example.biz'] };
+    const message = errorOf(() => new MultiIngressBackend(Testing.chart(), 'backend', { ...props, releaseFormat: ReleaseFormat.argoCd() }));
+    const named = [...message.matchAll(/release "([^"]+)" reads secret values/g)].map((m) => m[1]);
+    // derived from the deployment: every release the HelmChart format gives valuesSecrets
+    const needing = synth(props).objects.filter((o) => (o.spec.valuesSecrets ?? []).length > 0).map((o) => o.metadata.name);
+    expect(needing).toHaveLength(6);
+    expect(named).toEqual(needing);
+  });
+
+
   test('sync waves put wire-server and webapp before the ingress releases', () => {
     const apps = synthIn('argocd').objects;
     const wave = new Map(apps.map((a) => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave']]));
@@ -370,6 +467,10 @@ describe('plain values files', () => {
 
 describe('format options are checked', () => {
   test.each([
+    [() => ReleaseFormat.helmChart({ backOffLimit: 2.5 }), 'HelmChart backOffLimit 2.5 is not valid: expected a whole number from 0 to 1000'],
+    [() => ReleaseFormat.helmChart({ backOffLimit: -1 }), 'HelmChart backOffLimit -1 is not valid: expected a whole number from 0 to 1000'],
+    [() => HelmChartFailurePolicy.of('uninstall'), 'HelmChart failurePolicy "uninstall" is not valid: expected "abort", "reinstall" or "retry"'],
+    [() => FluxDriftDetection.of('sometimes'), 'Flux driftDetection "sometimes" is not valid: expected "enabled", "warn" or "disabled"'],
     [() => ReleaseFormat.flux({ namespace: 'Flux' }), 'Flux namespace "Flux" is not valid: expected a Kubernetes namespace name (lower-case DNS label)'],
     [() => ReleaseFormat.flux({ interval: 'often' }), 'Flux interval "often" is not valid: expected a duration such as "15m0s" or "1h"'],
     [() => ReleaseFormat.flux({ retries: -1 }), 'Flux retries -1 is not valid: expected a whole number from 0 to 100'],
@@ -407,12 +508,34 @@ describe('charts from an OCI registry', () => {
     const repos = flux.filter((o) => o.kind === 'HelmRepository');
     expect(repos.map((r) => r.spec)).toEqual([{ url: OCI, interval: '1h', type: 'oci' }]);
 
-    const [app] = synthIn('argocd', props).objects;
+    const app = synthIn('argocd', props).objects.find((o) => o.kind === 'Application');
     expect(app.spec.sources[0]).toMatchObject({ repoURL: 'registry.example.org/wire/charts', chart: 'wire-server', targetRevision: '5.32.0' });
 
     const [wireServer] = helmCommands(synthIn('values', props).files['deploy.sh']);
     expect(wireServer.slice(0, 5)).toEqual(['helm', 'upgrade', '--install', 'wire-server', `${OCI}/wire-server`]);
     expect(wireServer).not.toContain('--repo');
+  });
+
+  test('Argo CD: one repository Secret per registry with enableOCI, no credentials, before the Applications; the operator can opt out', () => {
+    const objects = synthIn('argocd', props).objects;
+    const secrets = objects.filter((o) => o.kind === 'Secret');
+    expect(secrets).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: expect.stringMatching(/^[a-z0-9-]{1,63}$/),
+          namespace: 'argocd',
+          labels: expect.objectContaining({ 'argocd.argoproj.io/secret-type': 'repository' }),
+        },
+        stringData: { name: expect.any(String), type: 'helm', url: 'registry.example.org/wire/charts', enableOCI: 'true' },
+      },
+    ]);
+    expect(objects.findIndex((o) => o.kind === 'Secret')).toBeLessThan(objects.findIndex((o) => o.kind === 'Application'));
+    // charts from an https repository need none
+    expect(synthIn('argocd').objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const own = synth({ ...props, releaseFormat: ReleaseFormat.argoCd({ secretValuesRepository: SECRETS_REPO, ociRepositorySecrets: false }) });
+    expect(own.objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test.each(['helmchart', 'flux', 'argocd'])('%s: the objects still validate', (format) => {
@@ -447,5 +570,21 @@ describe('entry points validate too', () => {
     }
     expect([...new Set(objects.map((o) => o.kind))]).toEqual(expect.arrayContaining(['Service', 'Deployment', 'ConfigMap']));
     expect(validateObjects(objects)).toEqual([]);
+  });
+});
+
+describe('keys that are names of JavaScript object properties are values like any other', () => {
+  // JSON.parse makes "__proto__" an own key, as a values file read by the command line does
+  const base = JSON.parse('{"__proto__": {"polluted": true}, "extra": {"__proto__": [1], "constructor": "c", "toString": {"x": 1}, "hasOwnProperty": null}}');
+
+  test.each(Object.keys(FORMATS))('%s: keeps __proto__, constructor and toString in the emitted values', (format) => {
+    const releases = releasesOf(format, synthIn(format, { ...GUIDE, webappValues: base }));
+    const values = releases.get('webapp')!.values;
+    expect(Object.getOwnPropertyDescriptor(values, '__proto__')?.value).toEqual({ polluted: true });
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    // the formats differ in key order only (Flux and Argo CD sort them)
+    const sorted = Object.keys(values.extra).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(values.extra[k])}`);
+    expect(sorted).toEqual(['"__proto__":[1]', '"constructor":"c"', '"hasOwnProperty":null', '"toString":{"x":1}']);
+    expect(({} as any).polluted).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml, yamlString } from '../../src/values/yaml';
+import { MAX_IMPLICIT_KEY, toYaml, yamlString } from '../../src/values/yaml';
 
 /** Helm-values-like data: JSON values, keys and strings from a mix of tricky and ordinary text. */
 const tricky = fc.constantFrom(
@@ -62,8 +62,32 @@ describe('the YAML writer for Helm values', () => {
     ['key:', '"key:"'],
     ['Müller', '"M\\u00fcller"'],
     ['red.example.com', 'red.example.com'],
+    // outside the Basic Multilingual Plane: one \U escape (Go's YAML reader refuses the pair "\ud83d\ude00")
+    ['😀', '"\\U0001f600"'],
+    ['a😀b𝄞', '"a\\U0001f600b\\U0001d11e"'],
   ])('%j is written as %s', (input, expected) => {
     expect(yamlString(input)).toBe(expected);
+  });
+
+  test('a key longer than Go reads as `key:` is written in the explicit form `? key`', () => {
+    const fits = 'k'.repeat(MAX_IMPLICIT_KEY);
+    const long = 'k'.repeat(MAX_IMPLICIT_KEY + 1);
+    // 171 "ü" are 1,026 characters written ("\u00fc" each, and the quotes)
+    const umlauts = 'ü'.repeat(171);
+    expect(toYaml({ [fits]: 1 })).toBe(`${fits}: 1\n`);
+    expect(toYaml({ [long]: 1 })).toBe(`? ${long}\n: 1\n`);
+    const v = { a: { [long]: { b: [1, { [umlauts]: 'x\ny' }] }, [umlauts]: [] } };
+    const written = toYaml(v);
+    expect(written).toBe(
+      ['a:', `  ? ${long}`, '  :', '    b:', '      - 1', `      - ? ${yamlString(umlauts)}`, '        : |-', '          x', '          y', `  ? ${yamlString(umlauts)}`, '  : []', ''].join('\n'),
+    );
+    expect(parse(written)).toEqual(v);
+    expect(parse(written, { version: '1.1' })).toEqual(v);
+  });
+
+  test('refuses half a surrogate pair, naming where it is', () => {
+    expect(() => toYaml({ a: ['ok', 'x\ud83d'] })).toThrow('the value at a[1] holds half a UTF-16 surrogate pair (\\ud83d at character 1), which no YAML reader accepts');
+    expect(() => toYaml({ a: { ['\ude00']: 1 } })).toThrow('the key at a.\ude00 holds half a UTF-16 surrogate pair');
   });
 
   test('refuses what Helm values cannot hold, naming where it is', () => {

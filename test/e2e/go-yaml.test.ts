@@ -1,0 +1,207 @@
+/**
+ * What Go's YAML readers make of the library's output and of the operator's
+ * values files: helm (`toJson .Values` of a tiny chart made here) for values,
+ * kubectl (`annotate --local -o json`, which needs no cluster) for manifests.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import fc from 'fast-check';
+import { describeWithTools, run } from './tools';
+import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
+import { main } from '../../src/cli/main';
+import { readHelmYaml } from '../../src/values/helm-yaml';
+import { captureWarnings, GUIDE, tempDir } from '../util';
+
+const SECRETS_REPO = 'https://git.example.org/ops/wire-secrets.git';
+const FORMATS = ['helmchart', 'flux', 'argocd', 'values'] as const;
+type Format = (typeof FORMATS)[number];
+
+/**
+ * A chart whose only template prints the values helm read, as JSON (base64 in
+ * a comment: helm parses what templates render, and JSON may hold U+0085, a
+ * line break to YAML 1.1).
+ */
+function probeChart(dir: string): string {
+  const chart = path.join(dir, 'probe-chart');
+  fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
+  fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: probe\nversion: 0.1.0\n');
+  fs.writeFileSync(path.join(chart, 'templates', 'values.yaml'), '# {{ toJson .Values | b64enc }}\n');
+  return chart;
+}
+
+/** The values helm reads from a values file. */
+async function helmReads(helm: string, chart: string, valuesFile: string): Promise<any> {
+  const r = await run(helm, ['template', 'probe', chart, '--values', valuesFile], { timeoutMs: 60_000 });
+  if (r.code !== 0) {
+    const at = /line (\d+)/.exec(r.stderr);
+    const excerpt = at ? `\nline ${at[1]}: ${JSON.stringify(fs.readFileSync(valuesFile, 'utf8').split('\n')[Number(at[1]) - 1]?.slice(0, 300))}` : '';
+    throw new Error(`helm could not read ${valuesFile}: ${r.stderr}${excerpt}`);
+  }
+  const line = r.stdout.split('\n').find((l) => l.startsWith('# ') && !l.startsWith('# Source:'));
+  if (!line) throw new Error(`helm printed no values:\n${r.stdout}`);
+  return JSON.parse(Buffer.from(line.slice(2), 'base64').toString('utf8'));
+}
+
+/** The objects kubectl reads from a manifest file (without a cluster). */
+async function kubectlReads(kubectl: string, file: string): Promise<any[]> {
+  const r = await run(kubectl, ['annotate', '--local', '--filename', file, '--output', 'json', 'probe-'], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`kubectl could not read ${file}: ${r.stderr}`);
+  // one JSON object per document, each ending in a "}" of its own line
+  return r.stdout.split(/^}$/m).filter((part) => part.trim() !== '').map((part) => JSON.parse(part + '}'));
+}
+
+/**
+ * The values of the release `name` as helm gets them, for the output of one
+ * format in `outdir`: a values file as helm reads it; for manifests, what
+ * kubectl reads from them is what the engine (k3s's helm-controller, Flux,
+ * Argo CD) has, and the HelmChart's `valuesContent` is then read by helm.
+ */
+async function emittedValues(tools: { [tool: string]: string }, chart: string, outdir: string, format: Format, name: string): Promise<any> {
+  const file = path.join(outdir, `read-${format}-${name}.yaml`);
+  if (format === 'values') {
+    const valuesFile = name === 'wire-server' ? 'values/wire-server/values.yaml' : `values/${name}/values.yaml`;
+    return helmReads(tools.helm, chart, path.join(outdir, valuesFile));
+  }
+  const objects = await kubectlReads(tools.kubectl, path.join(outdir, 'wire.k8s.yaml'));
+  const release = objects.find((o) =>
+    format === 'helmchart' ? o.kind === 'HelmChart' && o.metadata.name === name
+      : format === 'flux' ? o.kind === 'HelmRelease' && o.spec.releaseName === name
+        : o.kind === 'Application' && (o.spec.source ?? o.spec.sources[0]).helm.releaseName === name);
+  if (!release) throw new Error(`no release ${name} in the ${format} output`);
+  if (format === 'helmchart') {
+    fs.writeFileSync(file, release.spec.valuesContent);
+    return helmReads(tools.helm, chart, file);
+  }
+  // Flux and Argo CD hand these values to helm as data (JSON), not as YAML text
+  return format === 'flux' ? release.spec.values : (release.spec.source ?? release.spec.sources[0]).helm.valuesObject;
+}
+
+/** Values as JSON says them: -0 is 0 (Flux and Argo CD objects are JSON; to a chart's templates -0 and 0 are equal). */
+const asJson = (v: unknown) => JSON.parse(JSON.stringify(v));
+
+/** Operators' values files as they write them: YAML 1.1 scalars, tags, anchors and merge keys, Unicode, long keys. */
+const OPERATOR_FILES: { [name: string]: string } = {
+  'scalars-and-tags.yaml': [
+    'probeEnabled: yes', 'probeDisabled: off', 'probeShort: y', 'probeShortNo: n', 'probeOn: On', 'probeOctal: 010', 'probeOctal2: 0o17',
+    'probeHex: 0x_1F', 'probeUnder: 1_000', 'probeBinary: 0b101', 'probeNegBinary: -0b11', 'probeSexagesimal: 1:20', 'probeFloat: 1.5e3',
+    'probeDotFloat: .5', 'probeTooBig: 1e400', 'probeBig: 9007199254740993', 'probeHuge: 99999999999999999999', 'probeLeadingZero: 08',
+    'probeDate: 2001-12-14', 'probeDateTime: 2001-12-14T21:59:43.10-05:00', 'probeTilde: ~', 'probeEmpty:', 'probeQuoted: "yes"', 'probeMinusZero: -0.0', 'probeBang: ! 10', 'probeBangYes: ! yes',
+    'yes: a key that is true', 'off: a key that is false', '010: a key that is eight', '1.5: a float key', '1234567.0: a float32 key', '0x10: a hex key',
+    'probeTagged:', '  ts: !!timestamp 2001-12-14', '  set: !!set {alpha, beta}', '  omap: !!omap [{p: 1}, {q: 2}]', '  pairs: !!pairs [{p: 1}]',
+    '  binary: !!binary aGVsbG8gd29ybGQ=', '  float: !!float 1', '  int: !!int "10"', '  str: !!str 010', '  bool: !!bool "on"', '  local: !foo bar', '  seq: !!seq [1, 2]', '',
+  ].join('\n'),
+  'anchors-and-merges.yaml': [
+    'probeDefaults: &defaults', '  replicas: 2', '  resources: {limits: {cpu: 1, memory: 1Gi}}', '  enabled: on',
+    'probeA:', '  <<: *defaults', '  name: a',
+    'probeB:', '  replicas: 5', '  <<: *defaults',
+    'probeC:', '  <<: [*defaults, {replicas: 9, extra: true}]',
+    'probeList: [*defaults, *defaults]',
+    ...Array.from({ length: 150 }, (_, i) => `probeService${i}: {<<: *defaults, name: s${i}}`), '',
+  ].join('\n'),
+  'unicode-and-long-keys.yaml': [
+    'probeEmoji: "😀 and \\U0001F600"', 'probeContact: "Zoë 👩‍💻"', 'probeKey😀: x', 'probeLong:', `  ? ${'k'.repeat(1030)}`, '  : 1',
+    'probeUmlauts:', `  "${'ü'.repeat(171)}": x`, '__proto__: {kept: true}', 'probeProto: {__proto__: [1], constructor: c}',
+    'probeControl: "\\x01\\t\\u0085\\u2028"', 'probeMultiline: |', '  line 😀', '  two', '',
+  ].join('\n'),
+};
+
+describeWithTools(['helm', 'kubectl'], "Go's readers (helm, kubectl) read what the operator meant", (tools) => {
+  const dir = tempDir('go-yaml-');
+  const chart = probeChart(dir);
+
+  test.each(Object.keys(OPERATOR_FILES))('%s: helm reads the same values from the operator\'s file and from every format\'s output', async (name) => {
+    const work = path.join(dir, name.replace(/\.yaml$/, ''));
+    fs.mkdirSync(work);
+    fs.writeFileSync(path.join(work, name), OPERATOR_FILES[name]);
+    const original = await helmReads(tools.helm, chart, path.join(work, name));
+    expect(Object.keys(original).length).toBeGreaterThan(5);
+    for (const format of FORMATS) {
+      const config = path.join(work, `${format}.yaml`);
+      const formatLines = format === 'argocd' ? `format:\n  type: argocd\n  secretValuesRepository:\n    repoURL: ${SECRETS_REPO}\n` : `format:\n  type: ${format}\n`;
+      fs.writeFileSync(config, `defaultDomain: green.example.org\nadditionalDomains:\n  - red.example.com\nwireServerValuesFile: ${name}\n${formatLines}`);
+      const outdir = path.join(work, `out-${format}`);
+      let err = '';
+      const warned = captureWarnings();
+      try {
+        expect({ code: main(['synth', '--config', config, '--out', outdir], () => undefined, (s) => (err += s)), err }).toEqual({ code: 0, err: '' });
+      } finally {
+        warned.restore();
+      }
+      const emitted = await emittedValues(tools, chart, outdir, format, 'wire-server');
+      // every key of the operator's file means the same to helm in the emitted values
+      const read = Object.fromEntries(Object.keys(original).map((k) => [k, emitted[k]]));
+      expect({ format, values: asJson(read) }).toEqual({ format, values: asJson(original) });
+    }
+  }, 120_000);
+
+  test('the reader of the command line reads each file as helm does', async () => {
+    for (const [name, text] of Object.entries(OPERATOR_FILES)) {
+      const file = path.join(dir, `direct-${name}`);
+      fs.writeFileSync(file, text);
+      const helm = await helmReads(tools.helm, chart, file);
+      expect({ name, data: asJson(readHelmYaml(text).data) }).toEqual({ name, data: asJson(helm) });
+    }
+  }, 60_000);
+});
+
+/** Text that YAML 1.1 and Go's reader treat specially, as keys and as values. */
+const SPECIAL = [
+  '', 'y', 'Y', 'n', 'N', 'yes', 'No', 'on', 'On', 'OFF', 'true', 'False', 'null', 'Null', 'NULL', '~', '010', '0o17', '0x1F', '0b101', '-0b11', '1_000',
+  '1:20', '190:20:30', '1e3', '.5', '+.5', '08', '.inf', '-.Inf', '.NaN', '2001-12-14', '2001-12-14T21:59:43.10-05:00', '<<', '=', '-', '- x', '? k', ': x',
+  '#c', 'a #b', 'a: b', 'k:', '&a', '*a', '!t', '!!str', '%d', '@', '`', '"', "'", '[x]', '{x}', '|', '>', ' lead', 'trail ', 'a\nb', 'a\n', '\t', '\r\n',
+  '\u0085', '\u2028', '\u2029', '\ufeff', '\u00a0', 'Müller', '😀', 'a😀b', '👩‍💻', '\u{10ffff}', '__proto__', 'constructor', 'toString', '\\', '\\u0041',
+  'k'.repeat(1030), 'ü'.repeat(171), '😀'.repeat(300),
+];
+const control = fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 4 });
+const text = fc.oneof(fc.constantFrom(...SPECIAL), fc.string(), fc.string({ unit: 'grapheme' }), control, fc.string({ unit: fc.constantFrom('a', ':', ' ', '#', '\n', '😀', 'ü', '"', '\\', '\u0000') }));
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    text,
+    fc.boolean(),
+    fc.constant(null),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    tie('mapping'),
+  ),
+  mapping: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
+}));
+
+
+describeWithTools(['helm', 'kubectl'], "random values through every format, read back by Go's readers", (tools) => {
+  const dir = tempDir('go-yaml-random-');
+  const chart = probeChart(dir);
+  let round = 0;
+
+  test('helm reads back exactly the values given, from every format', async () => {
+    await fc.assert(
+      // one helm (and kubectl) call per format reads a batch of 40 random values
+      fc.asyncProperty(fc.array(json.value, { minLength: 40, maxLength: 40 }), async (batch) => {
+        const base: { [key: string]: unknown } = Object.fromEntries(batch.map((v, i) => [`probe${i}`, v]));
+        for (const format of FORMATS) {
+          const outdir = path.join(dir, `round${round++}-${format}`);
+          const releaseFormat = {
+            helmchart: () => ReleaseFormat.helmChart(),
+            flux: () => ReleaseFormat.flux(),
+            argocd: () => ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: SECRETS_REPO } }),
+            values: () => ReleaseFormat.valuesFiles(),
+          }[format]();
+          const app = new WireApp({ outdir });
+          new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, webappValues: base, releaseFormat });
+          const warned = captureWarnings();
+          try {
+            app.synth();
+          } finally {
+            warned.restore();
+          }
+          const emitted = await emittedValues(tools, chart, outdir, format, 'webapp');
+          const read = Object.fromEntries(Object.keys(base).map((k) => [k, emitted[k]]));
+          expect({ format, values: asJson(read) }).toEqual({ format, values: asJson(base) });
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 300_000);
+});

@@ -35,7 +35,12 @@ function quoted(s: string): [string, number] {
     if (e === '"') {out += '"';} else if (e === '\\') {out += '\\';} else if (e === 'n') {out += '\n';} else if (e === 't') {out += '\t';} else if (e === 'r') {out += '\r';} else if (e === 'u' && /^[0-9a-f]{4}$/.test(s.slice(i + 1, i + 5))) {
       out += String.fromCharCode(parseInt(s.slice(i + 1, i + 5), 16));
       i += 4;
-    } else {fail();}
+    } else if (e === 'U' && /^[0-9a-f]{8}$/.test(s.slice(i + 1, i + 9)) && parseInt(s.slice(i + 1, i + 9), 16) <= 0x10ffff) {
+      out += String.fromCodePoint(parseInt(s.slice(i + 1, i + 9), 16));
+      i += 8;
+    } else {
+      fail();
+    }
   }
   return fail();
 }

@@ -16,7 +16,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
-import { OutputError, stagingPathFor, writeAtomically } from './output';
+import { OutputError, checkTarget, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
 import { DANGER_KINDS, PlanResult } from '../plan/compare';
@@ -290,6 +290,7 @@ export function main(
           check(config, app);
           // over an earlier output: refuse what would break the running deployment
           if (isEarlierOutput(args.out!)) {
+            checkTarget(args.out!, [args.config!, ...valuesFilesOf(config)]); // a folder this run reads is refused first
             const result = planAgainst(args.out!, app, args.allow, true, true);
             if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
           }

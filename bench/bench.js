@@ -194,6 +194,9 @@ for (const caseName of CASES) {
       const ours = [];
       const base = [];
       for (let i = 0; i < RUNS; i++) {
+        // a first synth into a new folder each time, as the baseline writes one: over an earlier
+        // output synth also compares with it (the plan guard), which bench:plan measures
+        fs.rmSync(out, { recursive: true, force: true });
         ours.push(measure(CLI, ['synth', '--config', config, '--out', out, '--quiet']));
         base.push(measure(baseline, [inputFile, baseOut]));
       }
@@ -216,6 +219,7 @@ for (const caseName of CASES) {
 // the guide's example, cold: a new process each time, as a pipeline runs it
 const guide = [];
 for (let i = 0; i < Math.max(RUNS, 5); i++) {
+  fs.rmSync(path.join(work, 'guide'), { recursive: true, force: true });
   guide.push(measure(CLI, ['synth', '--config', GUIDE, '--out', path.join(work, 'guide'), '--quiet']).ms);
 }
 const guideMs = median(guide);

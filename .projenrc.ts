@@ -107,4 +107,12 @@ bench.exec('node scripts/compile-schema.js');
 bench.exec('node bench/bench.js', { receiveArgs: true });
 project.addPackageIgnore('/bench/');
 
+// Benchmark of the plan command (1,000 -> 1,001 domains) against the synth of the same domains: npm run bench:plan
+const benchPlan = project.addTask('bench:plan', {
+  description: 'Benchmark plan of 1,000 -> 1,001 domains against one synth of the same domains',
+});
+benchPlan.spawn(project.compileTask);
+benchPlan.exec('node scripts/compile-schema.js');
+benchPlan.exec('node bench/plan.js', { receiveArgs: true });
+
 project.synth();

@@ -1,26 +1,24 @@
-// The baselines of the benchmark: raw cdk8s emitting the same objects with the
-// same values as the library, with no library logic. Read them from a JSON
-// file, create one ApiObject each, synthesize.
+// The baseline of the benchmark: raw cdk8s writing the same objects and the
+// same files as the command, with no library logic. The objects were read
+// back from the command's output; here each becomes one ApiObject in one
+// chart, and the chart is synthesized. The command's other files (edge files,
+// audit report, values files, marker) are written with the same bytes.
 //
-// Usage: node bench/baseline.js OBJECTS.json OUTDIR [values|rendered]
-//   values    (default) each HelmChart's Helm values are data; valuesContent is
-//             written with cdk8s' Yaml.stringify, as a cdk8s app of one's own
-//             would do it
-//   rendered  the objects exactly as the library wrote them (valuesContent
-//             already a string): only ApiObjects and cdk8s' synth
+// Usage: node bench/baseline.js INPUT.json OUTDIR
+//   INPUT.json  { "objects": [...], "files": { "<relative path>": "<base64>" } }
 const fs = require('fs');
-const { ApiObject, App, Chart, Yaml } = require('cdk8s');
+const path = require('path');
+const { ApiObject, App, Chart } = require('cdk8s');
 
-const [objectsFile, outdir, mode = 'values'] = process.argv.slice(2);
-const objects = JSON.parse(fs.readFileSync(objectsFile, 'utf8'));
+const [inputFile, outdir] = process.argv.slice(2);
+const { objects, files } = JSON.parse(fs.readFileSync(inputFile, 'utf8'));
+fs.rmSync(outdir, { recursive: true, force: true });
 const app = new App({ outdir });
 const chart = new Chart(app, 'wire');
-objects.forEach((o, i) => {
-  if (mode === 'values' && o.kind === 'HelmChart' && o.values !== undefined) {
-    const { values, ...rest } = o;
-    new ApiObject(chart, `o${i}`, { ...rest, spec: { ...rest.spec, valuesContent: Yaml.stringify(values) } });
-  } else {
-    new ApiObject(chart, `o${i}`, o);
-  }
-});
+objects.forEach((o, i) => new ApiObject(chart, `o${i}`, o));
 app.synth();
+for (const [file, content] of Object.entries(files)) {
+  const target = path.join(outdir, file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, Buffer.from(content, 'base64'));
+}

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { quote } from './errors';
 import { markReportingApp, printSecretsAfterSynth } from './report';
@@ -34,6 +34,27 @@ export function duringSynthesis<T>(scope: IConstruct, fn: () => T): T {
 /** The number of the synthesis the app of `scope` is in, if it is being synthesized by `duringSynthesis`. */
 export function synthesisOf(scope: IConstruct): number | undefined {
   return frozen.get(scope.node.root);
+}
+
+/**
+ * An ApiObject whose JSON is rendered once per synthesis: while its app is
+ * being synthesized (see `duringSynthesis`) nothing changes, so the checks
+ * that read the output (the audit) and the writing of the manifests share
+ * one rendering.
+ */
+export class RenderedObject extends ApiObject {
+  private rendered?: { readonly synthesis: number; readonly json: any };
+
+  public toJson(): any {
+    const synthesis = synthesisOf(this);
+    if (synthesis === undefined) {
+      return super.toJson();
+    }
+    if (this.rendered?.synthesis !== synthesis) {
+      this.rendered = { synthesis, json: super.toJson() };
+    }
+    return this.rendered.json;
+  }
 }
 
 /** Properties of a file written next to the manifests. */

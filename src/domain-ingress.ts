@@ -1,5 +1,4 @@
 import { ApiObject, Chart } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArtefactFile } from './artefacts';
 import { ChartSource, resolveIngressServicesChart } from './charts';
@@ -181,7 +180,7 @@ export class DomainIngress extends Construct {
   /** The script that gets the certificate of the domain's VPS (with `entryPoint`). */
   public readonly certbotScript?: string;
   /** The load balancer Service at the domain's address (with `entryPoint`, unless disabled). */
-  public readonly loadBalancerService?: kplus.Service;
+  public readonly loadBalancerService?: ApiObject;
   /** The in-cluster edge proxy (with `entryPoint.edgeProxyScope`). */
   public readonly edgeProxy?: EdgeProxy;
 

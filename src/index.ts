@@ -12,6 +12,8 @@ export { MultiIngressBackend, MultiIngressBackendProps } from './multi-ingress-b
 export { ArgoCdFormatOptions, ArgoCdSecretValuesRepository } from './release/argocd';
 export { FluxDriftDetection, FluxFormatOptions } from './release/flux';
 export { HelmChartFailurePolicy, HelmChartFormatOptions } from './release/helm-chart';
+export { PlanChange, PlanDanger, PlannedDomain, PlannedItems, PlannedRelease, PlannedSecrets, PlanResult } from './plan/compare';
+export { Plan, PlanOptions, PlanTextOptions } from './plan/plan';
 export { IReleaseRenderer, ReleaseFormat } from './release/release-format';
 export { ExpectedSecret, ReleaseSpec, RenderedRelease, SecretValuesReference } from './release/release-spec';
 export { ValuesFilesFormatOptions } from './release/values-files';

@@ -178,7 +178,7 @@ describe('entry point of one domain', () => {
     // the edge chart's namespace comes first, in the same file
     const edgeObjects = quietSynth(edge);
     expect(edgeObjects[0]).toEqual(expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: 'wire-edge' }) }));
-    expect(edgeObjects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(edgeObjects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']); // 2 replicas by default
     expect(ingress.expectedSecrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['kube-system/nginx-ingress-services-red-tls', 'wire-edge/wire-edge-red-tls']);
   });
 
@@ -201,7 +201,7 @@ describe('entry point of one domain', () => {
     const objects = quietSynth(chart);
     // the edge proxy's namespace (not kube-system, where the HelmChart goes) is created first
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: objects.find((o) => o.kind === 'Deployment').metadata.namespace } });
-    expect(objects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'HelmChartConfig', 'Service']);
+    expect(objects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'HelmChartConfig', 'PodDisruptionBudget', 'Service']);
   });
 
   test('bad entry points are refused with the domain and the address named, before anything is created', () => {

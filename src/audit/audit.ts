@@ -5,7 +5,7 @@ import { isQuiet, writesArtefacts } from '../report';
 import { runChecks } from './checks';
 import { AuditSubject, Emitted, collect, emitted } from './observe';
 import { AuditFinding } from './types';
-import { UnlinkabilityReport } from './unlinkability-report';
+import { UnlinkabilityReport, loadObservationsWith } from './unlinkability-report';
 
 const PREFIX = '[cdk8s-wire-multi-ingress]';
 /** How many error findings the failed synthesis lists one by one. */
@@ -40,7 +40,8 @@ export function runAudit(subject: AuditSubject, defaultDomain: string, acknowled
   if (key !== undefined && memo.key === key && memo.report !== undefined) {
     return memo.report;
   }
-  const collected = collect(subject, output);
+  // the text observations stream through the checks; the report collects them again if they are asked for
+  const collected = collect(subject, output, { keepText: false });
   const findings = runChecks({
     domains: subject.domains,
     observations: collected.observations,
@@ -51,6 +52,7 @@ export function runAudit(subject: AuditSubject, defaultDomain: string, acknowled
     acknowledged,
   });
   const report = new UnlinkabilityReport({ domains: [...subject.domains], defaultDomain, findings, observations: collected.observations });
+  loadObservationsWith(report, () => collect(subject, emitted(subject)).observations);
   memo.key = key;
   memo.report = report;
   memo.synthesis = synthesis;

@@ -164,9 +164,13 @@ const WIRE_SERVER = 'release wire-server values';
  *
  * What renders release values (a HelmChart's `valuesContent`, a values
  * file) is observed once, as those values.
+ *
+ * With `keepText: false` the text observations stream through: only those
+ * that name another domain are kept (see `ObservationCollector`), which is
+ * all the checks need.
  */
-export function collect(subject: AuditSubject, output: Emitted = emitted(subject)): Collected {
-  const collector = new ObservationCollector();
+export function collect(subject: AuditSubject, output: Emitted = emitted(subject), options: { readonly keepText?: boolean } = {}): Collected {
+  const collector = new ObservationCollector(new Set(subject.domains), options.keepText ?? true);
   const observers = new Map<string, DomainObserver>(subject.domains.map((d) => [d, collector.observer(d)]));
   const unattributed: Located[] = [];
 

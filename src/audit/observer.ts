@@ -1,5 +1,6 @@
 import { couldNameDomain, emailsIn, upstreamsIn } from './text';
 import { Observation, ObservationKind } from './types';
+import { domainsNamedIn } from '../values/merge';
 
 /** How strings found in an artefact are scanned. */
 export interface TextOptions {
@@ -42,13 +43,28 @@ export interface ServiceTarget {
   readonly target: string;
 }
 
-/** Collects observations of every domain, without duplicates. */
+/**
+ * Collects observations of every domain, without duplicates.
+ *
+ * Text observations (every string that could name a domain) are most of
+ * what the audit reads: at thousands of domains they do not fit in memory
+ * comfortably. Without `keepText` they are checked as they stream by, and
+ * only those that name another domain (what the foreign-domain check
+ * reports) are kept, in their place among the others; the checks then find
+ * exactly what they find with every observation kept.
+ */
 export class ObservationCollector {
   private readonly items: Observation[] = [];
-  /** Each text observation (by index in `items`), with the values its artefact shows more specifically by path. */
+  /** Each kept text observation (by index in `items`), with the values its artefact shows more specifically by path. */
   private readonly texts: Array<{ index: number; specific: Map<string, string[]>; path: string; value: string }> = [];
   private readonly forwards: Upstream[] = [];
   private readonly targets: ServiceTarget[] = [];
+
+  /**
+   * @param names every domain name (only what names one of them is kept from the text observations)
+   * @param keepText keep every text observation (for `observations` of the report), not only those that name another domain
+   */
+  public constructor(private readonly names: ReadonlySet<string>, private readonly keepText: boolean = true) {}
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
@@ -72,22 +88,23 @@ export class ObservationCollector {
     };
     const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
       const at = path ?? '';
+      const isText = kind === ObservationKind.TEXT;
+      if (isText && !this.keepText) {
+        // streamed: kept only when it names another domain (a repeat gives the same finding, which the checks merge)
+        if (domainsNamedIn(value, this.names).some((m) => m.domain !== domain)) {
+          this.keep(domain, artefact, kind, value, path, specific, at);
+        }
+        return;
+      }
       const values = listAt(seen, artefact, `${kind}\u0000${at}`);
       if (values.includes(value)) {
         return;
       }
       values.push(value);
-      if (kind === ObservationKind.TEXT) {
-        let bySpecific = specific.get(artefact);
-        if (bySpecific === undefined) {
-          bySpecific = new Map();
-          specific.set(artefact, bySpecific);
-        }
-        this.texts.push({ index: this.items.length, specific: bySpecific, path: at, value });
-      } else {
+      if (!isText) {
         listAt(specific, artefact, at).push(value);
       }
-      this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
+      this.keep(domain, artefact, kind, value, path, specific, at);
     };
     const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
       if (!couldNameDomain(value)) {
@@ -113,6 +130,26 @@ export class ObservationCollector {
       }, options.skip);
     };
     return { domain, add, text, tree };
+  }
+
+  private keep(
+    domain: string,
+    artefact: string,
+    kind: ObservationKind,
+    value: string,
+    path: string | undefined,
+    specific: Map<string, Map<string, string[]>>,
+    at: string,
+  ): void {
+    if (kind === ObservationKind.TEXT) {
+      let bySpecific = specific.get(artefact);
+      if (bySpecific === undefined) {
+        bySpecific = new Map();
+        specific.set(artefact, bySpecific);
+      }
+      this.texts.push({ index: this.items.length, specific: bySpecific, path: at, value });
+    }
+    this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
   }
 
   /** Addresses the domains' proxies forward to. */

@@ -22,6 +22,18 @@ const HEADINGS: Record<FindingSeverity, string> = {
 /** Kinds listed per domain in the Markdown report (all kinds are in the JSON). */
 const LISTED_KINDS = [ObservationKind.HOST, ObservationKind.ADDRESS, ObservationKind.CERTIFICATE, ObservationKind.ISSUER, ObservationKind.EMAIL];
 
+/** Reports whose every observation is collected again when first asked for (the audit keeps only what its checks need). */
+const loaders = new WeakMap<UnlinkabilityReport, () => Observation[]>();
+
+/**
+ * Collect the report's observations with `load` when they are first asked
+ * for; until then `props.observations` serve the identifiers of the report
+ * files (every observation of a listed kind must be among them).
+ */
+export function loadObservationsWith(report: UnlinkabilityReport, load: () => Observation[]): void {
+  loaders.set(report, load);
+}
+
 /**
  * The result of the unlinkability audit: what the public of each domain
  * observes, and every finding, sorted so that the same output gives the same
@@ -55,8 +67,16 @@ export class UnlinkabilityReport {
 
   /** Every observation, sorted by domain, artefact, path, kind and value (sorted when first asked for). */
   public get observations(): Observation[] {
-    this.sorted ??= sortObservations(this.unsorted);
-    return [...this.sorted];
+    return [...this.allSorted()];
+  }
+
+  private allSorted(): Observation[] {
+    if (this.sorted === undefined) {
+      const load = loaders.get(this);
+      this.sorted = sortObservations(load === undefined ? this.unsorted : load());
+      loaders.delete(this);
+    }
+    return this.sorted;
   }
 
   /** The identifiers each domain shows (what the report files list), sorted; computed once. */
@@ -106,8 +126,7 @@ export class UnlinkabilityReport {
    * @param domain the (normalised) domain
    */
   public observationsOf(domain: string): Observation[] {
-    this.sorted ??= sortObservations(this.unsorted);
-    return this.sorted.filter((o) => o.domain === domain);
+    return this.allSorted().filter((o) => o.domain === domain);
   }
 
   /**

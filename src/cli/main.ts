@@ -5,18 +5,23 @@
  *   synth     --config FILE --out DIR [--format F]   write manifests and files
  *   validate  --config FILE [--format F]             check only, write nothing
  *   init      [--config FILE] [--force]              write an example config
+ *   plan      --config FILE --against DIR [--json]   what a synth over DIR would change
  *   verify    --config FILE [--connect ...]           probe the live deployment (src/verify)
  *
- * Exit codes: 0 ok, 1 invalid input, 2 usage.
+ * Exit codes: 0 ok (plan: nothing changes), 1 invalid input or a danger not
+ * allowed, 2 usage, 3 (plan) changes without a danger.
  */
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
-import { OutputError, stagingPathFor, writeAtomically } from './output';
+import { OutputError, checkTarget, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { MultiIngressBackend } from '../multi-ingress-backend';
+import { DANGER_KINDS, PlanResult } from '../plan/compare';
+import { Plan, planAgainst } from '../plan/plan';
+import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
 import { printSecretsAfterSynth } from '../report';
 import { runVerify } from '../verify/command';
 
@@ -30,6 +35,10 @@ Commands:
   synth      check the configuration, then write the manifests and files to --out
   validate   check the configuration and everything it would write; write nothing
   init       write a commented example configuration (the guide's three domains)
+  plan       compare what synth would write with an earlier synth output (--against);
+             write nothing. Shows the releases, value paths and Wire services that
+             change, the Secrets to create, each domain's DNS records, certificates
+             and entry points, and the dangers for a running deployment
   verify     probe the live deployment from outside: DNS, TLS and HTTP per domain
              (${NAME} verify --help for its options)
 
@@ -41,6 +50,11 @@ Options:
                   written by an earlier synth
   --format F      release format, overriding format.type of the file:
                   ${FORMAT_NAMES.join(', ')}
+  --against DIR   plan: the output folder of an earlier synth
+  --allow ID      plan, synth: accept one danger, by its id (kind:subject) or its
+                  kind (every danger of it); repeatable. Kinds:
+                  ${DANGER_KINDS.join(', ')}
+  --json          plan: print the plan as JSON on stdout
   --allow-outside-files
                   read values files (wireServerValuesFile, ...) outside the
                   configuration's folder; without it they are refused
@@ -50,8 +64,13 @@ Options:
   --help, -h      this text
   --version       the version
 
-Exit codes: 0 ok, 1 invalid input (each problem names the file, line and key),
-2 usage (unknown command or flag, missing --config/--out, unusable --out).
+synth over an earlier output compares first, as plan does, and refuses a
+danger that is not allowed; the first synth into a new folder compares nothing.
+
+Exit codes: 0 ok (plan: nothing changes), 1 invalid input (each problem names
+the file, line and key) or a danger not allowed, 2 usage (unknown command or
+flag, missing --config/--out/--against, unusable --out or --against), 3 plan:
+changes and no danger that is not allowed.
 
 The configuration's JSON Schema: ${'<package>/schema/multi-ingress.schema.json'}
 `;
@@ -64,6 +83,9 @@ interface Args {
   readonly config?: string;
   readonly out?: string;
   readonly format?: string;
+  readonly against?: string;
+  readonly allow: string[];
+  readonly json: boolean;
   readonly force: boolean;
   readonly allowOutsideFiles: boolean;
   readonly quiet: boolean;
@@ -72,7 +94,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: { [key: string]: any } = { force: false, allowOutsideFiles: false, quiet: false, help: false, version: false };
+  const args: { [key: string]: any } = { force: false, allowOutsideFiles: false, quiet: false, help: false, version: false, json: false, allow: [] };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -80,17 +102,21 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--config':
       case '--out':
+      case '--against':
+      case '--allow':
       case '--format': {
         const value = inline ?? argv[++i];
         if (value === undefined || (inline === undefined && value.startsWith('--'))) {
           throw new UsageError(`${flag} needs a value`);
         }
-        args[flag.slice(2)] = value;
+        if (flag === '--allow') args.allow.push(value);
+        else args[flag.slice(2)] = value;
         break;
       }
       case '--allow-outside-files':
         args.allowOutsideFiles = true;
         break;
+      case '--json':
       case '--force':
       case '--quiet':
       case '--help':
@@ -208,6 +234,23 @@ function version(): string {
   }
 }
 
+/** A danger the operator did not allow: exit code 1, nothing written. */
+class DangerError extends Error {
+  public constructor(public readonly result: PlanResult, public readonly against: string, public readonly config: string) {
+    super('refused');
+  }
+}
+
+/** Refuse --allow values that cannot name a danger. */
+function checkAllow(allow: readonly string[]): void {
+  for (const a of allow) {
+    const kind = a.includes(':') ? a.slice(0, a.indexOf(':')) : a;
+    if (!DANGER_KINDS.includes(kind) || a.endsWith(':')) {
+      throw new UsageError(`--allow ${a} is not a danger: expected a danger id KIND:SUBJECT as plan prints it, or a kind, one of ${DANGER_KINDS.join(', ')}`);
+    }
+  }
+}
+
 /** Run the command line; returns the exit code. */
 export function main(
   argv: string[],
@@ -237,12 +280,20 @@ export function main(
       case 'synth': {
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
+        if (args.json) throw new UsageError('--json is for plan only');
+        checkAllow(args.allow);
         const staging = stagingPathFor(args.out);
         const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet, args.allowOutsideFiles);
         let files = 0;
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
           check(config, app);
+          // over an earlier output: refuse what would break the running deployment
+          if (isEarlierOutput(args.out!)) {
+            checkTarget(args.out!, [args.config!, ...valuesFilesOf(config)]); // a folder this run reads is refused first
+            const result = planAgainst(args.out!, app, args.allow, true, true);
+            if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
+          }
           writeAtomically(
             args.out!,
             staging,
@@ -255,6 +306,19 @@ export function main(
         });
         if (!args.quiet) out(`${NAME}: wrote ${files === 1 ? '1 file' : `${files} files`} to ${args.out}\n`);
         return 0;
+      }
+      case 'plan': {
+        if (!args.config) throw new UsageError('plan needs --config FILE');
+        if (!args.against) throw new UsageError('plan needs --against DIR, the output folder of an earlier synth');
+        if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
+        checkAllow(args.allow);
+        const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('plan-only'), args.quiet, args.allowOutsideFiles);
+        const result = duringSynthesis(app, () => {
+          check(config, app);
+          return planAgainst(args.against!, app, args.allow);
+        });
+        out(args.json ? Plan.renderJson(result) : Plan.renderText(result));
+        return Plan.exitCode(result);
       }
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
@@ -279,16 +343,25 @@ export function main(
         return 0;
       }
       case undefined:
-        throw new UsageError('a command is needed: synth, validate or init');
+        throw new UsageError('a command is needed: synth, validate, plan or init');
       default:
-        throw new UsageError(`unknown command ${args.command}: expected synth, validate or init`);
+        throw new UsageError(`unknown command ${args.command}: expected synth, validate, plan or init`);
     }
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`${NAME}: invalid input, nothing was written:\n${e.problems.map((p) => `  ${p}`).join('\n')}\n`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof OutputError) {
+    if (e instanceof DangerError) {
+      const refused = Plan.refused(e.result);
+      err(
+        `${NAME}: refused, nothing was written: the change would break the deployment synthesized in ${e.against}:\n` +
+          refused.map((d) => `  ${d.id}: ${d.message}`).join('\n') +
+          `\nRun ${NAME} plan --config ${e.config} --against ${e.against} for the whole plan; accept a danger with --allow ID.\n`,
+      );
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof PreviousOutputError) {
       err(`${NAME}: ${e.message}\nRun ${NAME} --help for the options.\n`);
       return 2;
     }

@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
-import { Chart, Duration, Size } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-28';
+import { ApiObject, Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { loadKplus } from './kplus';
+import { RenderedObject } from '../artefacts';
 import { WireDomain } from '../domain';
 import { Problems, quote } from '../errors';
 import { ExpectedSecret } from '../release/release-spec';
@@ -12,7 +11,10 @@ import {
   CONTAINER_CONFIG_DIR,
   CONTAINER_HTTPS_PORT,
   CONTAINER_HTTP_PORT,
+  CONTAINER_PID_FILE,
+  CONTAINER_RUN_DIR,
   CONTAINER_TLS_DIR,
+  certificateReloadScript,
   containerTarget,
   renderHaproxyConfig,
 } from './haproxy';
@@ -67,18 +69,38 @@ export interface EdgeProxyProps {
 const MAX_NAME = 55;
 /** The user and group of the official HAProxy image. */
 const HAPROXY_UID = 99;
+/** Pod Security "restricted": no capability (the ports are unprivileged), no privilege escalation, not root, read-only. */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsGroup: HAPROXY_UID,
+  runAsNonRoot: true,
+  runAsUser: HAPROXY_UID,
+};
 
 /**
  * One domain's HAProxy edge proxy as Kubernetes objects, for an edge that
  * runs in a cluster other than the backend's: a `ConfigMap` with the same
- * configuration as the VPS's (on unprivileged ports), a `Deployment` of the
- * official `haproxy` image and a `LoadBalancer` Service at the domain's own
- * address.
+ * configuration as the VPS's (on unprivileged ports 8443 and 8080), a
+ * `Deployment` of the official `haproxy` image, a `LoadBalancer` Service at
+ * the domain's own address (443 and 80 to those ports) and, with more than
+ * one replica, a `PodDisruptionBudget` (one replica may be down) and a
+ * spread of the replicas over nodes.
+ *
+ * The pods meet the Pod Security "restricted" profile: the image's user
+ * (uid 99), no capabilities, no privilege escalation, the runtime's default
+ * seccomp profile, a read-only root file system. HAProxy has a readiness and
+ * a liveness probe on its HTTPS port.
  *
  * The certificate comes from a Secret the operator creates in the proxy's
  * namespace (see `expectedSecret`): keys `tls.crt` (chain) and `tls.key` for
  * the domain's six host names, and `ca.crt`, the CAs of the backend's
- * certificate. It is never written into the output.
+ * certificate. It is never written into the output. A container beside
+ * HAProxy watches the mounted Secret and reloads HAProxy (SIGUSR2 to its
+ * master) when the certificate changes, so a renewed certificate is served
+ * without a restart, within 10 seconds of the kubelet updating the files.
  */
 export class EdgeProxy extends Construct {
   /** The domain. */
@@ -89,10 +111,14 @@ export class EdgeProxy extends Construct {
   public readonly haproxyConfig: string;
   /** The Secret the operator must create in the proxy's namespace. */
   public readonly expectedSecret: ExpectedSecret;
+  /** The proxy's ConfigMap (`haproxy.cfg`). */
+  public readonly configMap: ApiObject;
   /** The proxy's Deployment. */
-  public readonly deployment: kplus.Deployment;
+  public readonly deployment: ApiObject;
   /** The proxy's LoadBalancer Service. */
-  public readonly service: kplus.Service;
+  public readonly service: ApiObject;
+  /** The proxy's PodDisruptionBudget (with more than one replica). */
+  public readonly podDisruptionBudget?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: EdgeProxyProps) {
     super(scope, id);
@@ -124,55 +150,132 @@ export class EdgeProxy extends Construct {
       releaseName: this.name,
       description:
         `keys tls.crt and tls.key: certificate chain and key for the host names of ${this.domain.name} (nginz-https, nginz-ssl, webapp, ` +
-        "assets, teams, account) and no other domain; key ca.crt: the CAs that signed the backend's certificate",
+        'assets, teams, account) and no other domain; key ca.crt (required: HAProxy verifies the backend with it and does not start ' +
+        "without it): the CA certificates that signed the backend's certificate (for a Let's Encrypt backend, its root ISRG Root X1). " +
+        'A renewed certificate is picked up by the running proxy',
     };
 
-    const plus = loadKplus();
-    const configMap = new plus.ConfigMap(this, 'Config', {
-      metadata: { name: `${this.name}-haproxy` },
-      data: { 'haproxy.cfg': this.haproxyConfig },
-    });
+    // plain ApiObjects with the fields cdk8s-plus-28's ConfigMap and Deployment wrote before, under the
+    // same construct ids (`<id>/Resource`): through cdk8s-plus they cost more than a third of a synth
     const hp = edge.settings.haproxy;
     const httpRedirect = hp.httpRedirect;
-    this.deployment = new plus.Deployment(this, 'Deployment', {
+    const configMapName = `${this.name}-haproxy`;
+    this.configMap = new RenderedObject(new Construct(this, 'Config'), 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMapName },
+      data: { 'haproxy.cfg': this.haproxyConfig },
+      immutable: false,
+    });
+    const deploymentScope = new Construct(this, 'Deployment');
+    // the label cdk8s-plus selected the pods with
+    const podLabels = { 'cdk8s.io/metadata.addr': Names.toLabelValue(deploymentScope) };
+    this.deployment = new RenderedObject(deploymentScope, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name: this.name },
-      replicas: hp.replicas,
-      podMetadata: {
-        // a new configuration rolls the pods
-        annotations: { 'checksum/haproxy.cfg': createHash('sha256').update(this.haproxyConfig).digest('hex') },
+      spec: {
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        replicas: hp.replicas,
+        selector: { matchLabels: podLabels },
+        strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
+        template: {
+          metadata: {
+            // a new configuration rolls the pods
+            annotations: { 'checksum/haproxy.cfg': createHash('sha256').update(this.haproxyConfig).digest('hex') },
+            labels: podLabels,
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            containers: [
+              {
+                // the image's entrypoint runs `haproxy -W -db <args>`: a master that reloads on SIGUSR2
+                args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`, '-p', CONTAINER_PID_FILE],
+                image: hp.image,
+                imagePullPolicy: 'IfNotPresent', // the tag is pinned
+                // a worker that stops accepting connections is restarted
+                livenessProbe: { failureThreshold: 3, initialDelaySeconds: 10, periodSeconds: 20, tcpSocket: { port: CONTAINER_HTTPS_PORT } },
+                name: 'haproxy',
+                ports: [
+                  { containerPort: CONTAINER_HTTPS_PORT, name: 'https' },
+                  ...(httpRedirect ? [{ containerPort: CONTAINER_HTTP_PORT, name: 'http' }] : []),
+                ],
+                readinessProbe: { failureThreshold: 3, periodSeconds: 10, tcpSocket: { port: CONTAINER_HTTPS_PORT } },
+                resources: { limits: { cpu: '1000m', memory: '256Mi' }, requests: { cpu: '100m', memory: '64Mi' } },
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [
+                  { mountPath: CONTAINER_CONFIG_DIR, name: 'config', readOnly: true },
+                  { mountPath: CONTAINER_RUN_DIR, name: 'run' },
+                  { mountPath: CONTAINER_TLS_DIR, name: 'tls', readOnly: true },
+                ],
+              },
+              {
+                // a renewed certificate reaches HAProxy: see certificateReloadScript
+                command: ['/bin/sh', '-c', certificateReloadScript()],
+                image: hp.image,
+                imagePullPolicy: 'IfNotPresent',
+                name: 'reload-certificate',
+                resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [
+                  { mountPath: CONTAINER_RUN_DIR, name: 'run', readOnly: true },
+                  { mountPath: CONTAINER_TLS_DIR, name: 'tls', readOnly: true },
+                ],
+              },
+            ],
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            securityContext: {
+              fsGroup: HAPROXY_UID,
+              fsGroupChangePolicy: 'Always',
+              runAsGroup: HAPROXY_UID,
+              runAsNonRoot: true,
+              runAsUser: HAPROXY_UID,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            setHostnameAsFQDN: false,
+            // the reloader signals the HAProxy master of its own pod
+            shareProcessNamespace: true,
+            terminationGracePeriodSeconds: 30,
+            // replicas on different nodes where there are several (the Service sends traffic only to nodes with a pod)
+            topologySpreadConstraints:
+              hp.replicas > 1
+                ? [{ labelSelector: { matchLabels: podLabels }, maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }]
+                : undefined,
+            volumes: [
+              { configMap: { name: configMapName }, name: 'config' },
+              { emptyDir: { medium: 'Memory', sizeLimit: '1Mi' }, name: 'run' },
+              {
+                name: 'tls',
+                secret: {
+                  defaultMode: 0o440,
+                  // HAProxy reads the key from "<certificate>.key" beside the certificate
+                  items: [
+                    { key: 'ca.crt', path: 'ca.crt' },
+                    { key: 'tls.crt', path: 'edge.pem' },
+                    { key: 'tls.key', path: 'edge.pem.key' },
+                  ],
+                  secretName,
+                },
+              },
+            ],
+          },
+        },
       },
-      securityContext: { user: HAPROXY_UID, group: HAPROXY_UID, fsGroup: HAPROXY_UID, ensureNonRoot: true },
-      automountServiceAccountToken: false,
     });
-    const container = this.deployment.addContainer({
-      name: 'haproxy',
-      image: hp.image,
-      imagePullPolicy: plus.ImagePullPolicy.IF_NOT_PRESENT, // the tag is pinned
-      // the image's entrypoint runs `haproxy -W -db <args>`
-      args: ['-f', `${CONTAINER_CONFIG_DIR}/haproxy.cfg`],
-      ports: [
-        { name: 'https', number: CONTAINER_HTTPS_PORT },
-        ...(httpRedirect ? [{ name: 'http', number: CONTAINER_HTTP_PORT }] : []),
-      ],
-      securityContext: { user: HAPROXY_UID, group: HAPROXY_UID, ensureNonRoot: true, readOnlyRootFilesystem: true },
-      resources: {
-        cpu: { request: plus.Cpu.millis(100), limit: plus.Cpu.millis(1000) },
-        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
-      },
-      readiness: plus.Probe.fromTcpSocket({ port: CONTAINER_HTTPS_PORT, periodSeconds: Duration.seconds(10) }),
-    });
-    container.mount(CONTAINER_CONFIG_DIR, plus.Volume.fromConfigMap(this, 'ConfigVolume', configMap, { name: 'config' }), { readOnly: true });
-    const secret = plus.Secret.fromSecretName(this, 'Tls', secretName);
-    container.mount(
-      CONTAINER_TLS_DIR,
-      plus.Volume.fromSecret(this, 'TlsVolume', secret, {
-        name: 'tls',
-        defaultMode: 0o440,
-        // HAProxy reads the key from "<certificate>.key" beside the certificate
-        items: { 'tls.crt': { path: 'edge.pem' }, 'tls.key': { path: 'edge.pem.key' }, 'ca.crt': { path: 'ca.crt' } },
-      }),
-      { readOnly: true },
-    );
+
+    // voluntary disruptions (node drains) leave at least one replica serving
+    this.podDisruptionBudget =
+      hp.replicas > 1
+        ? new RenderedObject(this, 'DisruptionBudget', {
+          apiVersion: 'policy/v1',
+          kind: 'PodDisruptionBudget',
+          metadata: { name: this.name },
+          spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+        })
+        : undefined;
 
     this.service = addLoadBalancerService(this, 'Service', edge, {
       name: this.name,
@@ -180,7 +283,7 @@ export class EdgeProxy extends Construct {
         ...(httpRedirect ? [{ name: 'http', port: 80, targetPort: 'http' }] : []),
         { name: 'https', port: 443, targetPort: 'https' },
       ],
-      select: (service) => service.select(this.deployment),
+      selector: podLabels,
     });
   }
 }

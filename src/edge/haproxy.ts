@@ -28,6 +28,48 @@ export const CONTAINER_CONFIG_DIR = '/usr/local/etc/haproxy-edge/config';
 export const CONTAINER_HTTPS_PORT = 8443;
 export const CONTAINER_HTTP_PORT = 8080;
 
+/** Where the in-cluster edge proxy's HAProxy master writes its process id (an emptyDir shared with the reloader). */
+export const CONTAINER_RUN_DIR = '/run/haproxy-edge';
+export const CONTAINER_PID_FILE = `${CONTAINER_RUN_DIR}/haproxy.pid`;
+/** Seconds between two looks of the reloader at the mounted certificate. */
+export const RELOAD_CHECK_SECONDS = 10;
+
+/**
+ * The certificate reloader of the in-cluster edge proxy, a POSIX shell
+ * script run by the image's `/bin/sh` in a container beside HAProxy (same
+ * image, same user, one process namespace for the pod).
+ *
+ * The kubelet replaces the files of a mounted Secret when the Secret
+ * changes (cert-manager renewing it, or the operator), but HAProxy reads
+ * its certificate only when it starts. So every few seconds the script
+ * checksums the certificate, key and CA files; when the checksum changes it
+ * sends SIGUSR2 to the HAProxy master (`-W`, its process id in the pid
+ * file), which starts new workers with the new files and lets the old ones
+ * finish their connections. A certificate HAProxy cannot load leaves the
+ * running workers serving the previous one (the master logs why).
+ *
+ * Its text is constant: nothing from a configuration is in it.
+ */
+export function certificateReloadScript(): string {
+  const files = ['edge.pem', 'edge.pem.key', 'ca.crt'].map((f) => `"$tls/${f}"`).join(' ');
+  return [
+    'set -u',
+    `tls=${CONTAINER_TLS_DIR}`,
+    `pidfile=${CONTAINER_PID_FILE}`,
+    `sum() { cat ${files} 2>/dev/null | cksum; }`,
+    'last=$(sum)',
+    `while sleep ${RELOAD_CHECK_SECONDS}; do`,
+    '  now=$(sum)',
+    '  [ "$now" = "$last" ] && continue',
+    '  if [ -s "$pidfile" ] && kill -USR2 "$(cat "$pidfile")"; then',
+    '    last=$now',
+    '    echo "certificate changed: haproxy reloads it"',
+    '  fi',
+    'done',
+    '',
+  ].join('\n');
+}
+
 /** The PEM file of a domain's certificate on its VPS. */
 export function vpsCertificatePath(edge: DomainEdge): string {
   return `${edge.settings.haproxy.certificateDirectory}/${edge.domain.name}.pem`;

@@ -122,8 +122,11 @@ export interface HaproxyOptions {
 
   /**
    * Container image of the in-cluster edge proxies, pinned to a version.
+   * The proxy's certificate reloader runs in the same image (it needs only
+   * its `/bin/sh`, `cat`, `cksum` and `sleep`).
    *
-   * @default 'haproxy:2.8.10' (the official image, an LTS release)
+   * @default 'haproxy:2.8.26' (the official image, the newest release of the
+   * 2.8 LTS branch in docker-library/haproxy)
    */
   readonly image?: string;
 
@@ -220,7 +223,7 @@ export const INGRESS_NGINX_SELECTOR: { readonly [key: string]: string } = {
   'app.kubernetes.io/component': 'controller',
 };
 /** Official HAProxy image, pinned. */
-export const HAPROXY_IMAGE = 'haproxy:2.8.10';
+export const HAPROXY_IMAGE = 'haproxy:2.8.26';
 
 /** Load balancer settings with defaults applied. */
 export interface ResolvedLoadBalancer {
@@ -440,14 +443,14 @@ export function isCidr(value: unknown): boolean {
 /** Why an image reference is not pinned to a version, if it is not. */
 function pinnedImageProblem(image: unknown): string | undefined {
   if (typeof image !== 'string' || image === '' || /\s/.test(image)) {
-    return 'expected an image reference such as "haproxy:2.8.10"';
+    return 'expected an image reference such as "haproxy:2.8.26"';
   }
   if (/@sha256:[0-9a-f]{64}$/.test(image)) {
     return undefined;
   }
   const tag = /:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(image.slice(image.lastIndexOf('/') + 1));
   if (!tag) {
-    return 'expected a pinned version, e.g. "haproxy:2.8.10" (an untagged image is "latest")';
+    return 'expected a pinned version, e.g. "haproxy:2.8.26" (an untagged image is "latest")';
   }
   if (tag[1] === 'latest') {
     return 'expected a pinned version instead of "latest"';

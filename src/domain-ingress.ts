@@ -17,7 +17,7 @@ import { isManaged, reportAtSynth } from './report';
 import { isDnsLabel, isDnsSubdomain, resolveNamespace } from './settings';
 import { IngressTls, TlsMode } from './tls';
 import { DomainEntry, MAX_RELEASE_NAME, domainEntry } from './topology';
-import { cleanBase, composeValues, describeEdits } from './values/compose';
+import { cleanBase, composeValues, describeEdits, overriddenByOverlay } from './values/compose';
 import { getPath } from './values/merge';
 import { certificateName, ingressServicesPlan, issuerName } from './values/nginx-ingress-services';
 
@@ -203,7 +203,7 @@ export class DomainIngress extends Construct {
     this.issuerName = issuerName(tls, entry);
     this.certificateName = certificateName(tls, entry);
     this.values = composeValues(plan, base.values);
-    this.warnings = describeEdits(plan.chart, base.edits);
+    this.warnings = describeEdits(plan.chart, [...base.edits, ...overriddenByOverlay(plan, base.values)]);
 
     const format = props.releaseFormat ?? ReleaseFormat.helmChart();
     const dependsOn = props.releaseDependsOn;

@@ -18,9 +18,9 @@ import { isDnsSubdomain, resolveNamespace } from './settings';
 import { SsoOptions } from './sso';
 import { IngressTls } from './tls';
 import { buildTopology } from './topology';
-import { cleanBase, composeValues, describeEdits } from './values/compose';
+import { cleanBase, composeValues, describeEdits, overriddenByOverlay } from './values/compose';
 import { findDomainMentions, getPath } from './values/merge';
-import { INGRESS_BASE_RULES, certificateName } from './values/nginx-ingress-services';
+import { INGRESS_BASE_RULES, certificateName, ingressServicesPlan } from './values/nginx-ingress-services';
 import { webappPlan } from './values/webapp';
 import { wireServerPlan } from './values/wire-server';
 
@@ -295,12 +295,14 @@ export class MultiIngressBackend extends Construct {
     this.defaultDomain = topology.defaultDomain.domain;
     this.wireServerValues = wireServerValues;
     this.webappValues = webappValues!;
+    // the keys every domain's release sets alike (the per-domain ones are owned, released above)
+    const ingressOverlay = ingressServicesPlan(topology.defaultDomain, { tls, teamSettings: props.teamSettings, accountPages: props.accountPages });
     const loadBalancers = edges ? [...edges.values()].filter((e) => e.settings.loadBalancer.enabled).length : 0;
     const serviceLb = serviceLbWarning(format.name, loadBalancers);
     this.warnings = [
-      ...describeEdits(wireServer.chart, wireServerBase!.edits),
-      ...describeEdits(webapp.chart, webappBase!.edits),
-      ...describeEdits(INGRESS_BASE_RULES.chart, ingressBase!.edits),
+      ...describeEdits(wireServer.chart, [...wireServerBase!.edits, ...overriddenByOverlay(wireServer, wireServerBase!.values)]),
+      ...describeEdits(webapp.chart, [...webappBase!.edits, ...overriddenByOverlay(webapp, webappBase!.values)]),
+      ...describeEdits(INGRESS_BASE_RULES.chart, [...ingressBase!.edits, ...overriddenByOverlay(ingressOverlay, ingressBase!.values)]),
       ...(serviceLb === undefined ? [] : [serviceLb]),
     ];
     this.acknowledgedFindings = [...acknowledged];

@@ -20,10 +20,13 @@ describe.each([
   });
 
   test('releases: wire-server, webapp and one ingress per domain, nothing else', () => {
-    expect(emitted.objects.map((o) => o.metadata.name).sort()).toEqual(
-      ['wire-server', 'webapp', ...ingressReleases(emitted).map((r) => r.name)].sort(),
-    );
-    expect(emitted.objects).toHaveLength(all.length + 2);
+    const releases = ['wire-server', 'webapp', ...ingressReleases(emitted).map((r) => r.name)].sort();
+    const named = (kind: string) => emitted.objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).sort();
+    expect(named('HelmChart')).toEqual(releases);
+    expect(named('HelmChart')).toHaveLength(all.length + 2);
+    // and, for each release with secret values (own certificates: all but webapp), the HelmChartConfig that re-applies its values after them
+    expect(named('HelmChartConfig')).toEqual(releases.filter((r) => r !== 'webapp'));
+    expect(emitted.objects).toHaveLength(2 * all.length + 3);
   });
 });
 

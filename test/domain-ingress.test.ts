@@ -17,8 +17,8 @@ function standalone(props: ConstructorParameters<typeof DomainIngress>[2]) {
 
 test('an additional domain on its own: its release, its host names, a derived ingress name', () => {
   const { ingress, objects, values } = standalone({ domain: 'Red.Example.COM.' });
-  expect(objects).toHaveLength(1);
-  expect(objects[0].kind).toBe('HelmChart');
+  // own certificates (the default): the HelmChartConfig re-applies the values after the secret values
+  expect(objects.map((o) => o.kind)).toEqual(['HelmChart', 'HelmChartConfig']);
   expect(ingress.domain.name).toBe('red.example.com');
   expect(ingress.ingressName).toBe('red-example-com');
   expect(objects[0].metadata.name).toBe('nginx-ingress-services-red-example-com');
@@ -124,7 +124,8 @@ describe('entry point of one domain', () => {
 
   test('without entryPoint there is no load balancer and no edge artefact', () => {
     const { ingress, objects } = standalone({ domain: 'red.example.com' });
-    expect(objects.map((o) => o.kind)).toEqual(['HelmChart']);
+    // own certificates (the default): the HelmChartConfig re-applies the values after the secret values
+    expect(objects.map((o) => o.kind)).toEqual(['HelmChart', 'HelmChartConfig']);
     expect(ingress.entryAddress).toBeUndefined();
     expect(Artefacts.of(ingress)).toEqual([]);
   });
@@ -152,7 +153,7 @@ describe('entry point of one domain', () => {
     const moved = standalone({ domain: 'red.example.com', namespace: 'wire-prod', entryPoint: ENTRY });
     expect(moved.objects.find((o) => o.kind === 'Service').metadata.namespace).toBe('wire-prod');
     const off = standalone({ domain: 'red.example.com', entryPoint: { ...ENTRY, loadBalancer: { enabled: false } } });
-    expect(off.objects.map((o) => o.kind)).toEqual(['HelmChart']);
+    expect(off.objects.map((o) => o.kind)).toEqual(['HelmChart', 'HelmChartConfig']);
     expect(off.ingress.haproxyConfig).toBeDefined();
   });
 
@@ -200,7 +201,7 @@ describe('entry point of one domain', () => {
     const objects = quietSynth(chart);
     // the edge proxy's namespace (not kube-system, where the HelmChart goes) is created first
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: objects.find((o) => o.kind === 'Deployment').metadata.namespace } });
-    expect(objects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'PodDisruptionBudget', 'Service']);
+    expect(objects.slice(1).map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'HelmChart', 'HelmChartConfig', 'PodDisruptionBudget', 'Service']);
   });
 
   test('bad entry points are refused with the domain and the address named, before anything is created', () => {

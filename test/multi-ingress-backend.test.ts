@@ -218,6 +218,50 @@ describe("the operator's base values", () => {
     expect(webapp.envVars.URL_ACCOUNT_BASE).toBe('https://account.[[hostname]]');
   });
 
+  test("webapp's ingress and appendReleaseNameToResources, set by the operator, are reported when the library resets them", () => {
+    const emitted = synth({ ...GUIDE, webappValues: { ingress: { enabled: true }, appendReleaseNameToResources: true, replicaCount: 2 } });
+    const webapp = valuesOf(emitted, 'webapp');
+    expect(webapp.ingress.enabled).toBe(false);
+    expect(webapp.appendReleaseNameToResources).toBe(false);
+    expect(emitted.backend.warnings).toEqual([
+      'webapp base values: replaced "appendReleaseNameToResources" (a boolean): multi-ingress sets it to false',
+      'webapp base values: replaced "ingress.enabled" (a boolean): multi-ingress sets it to false',
+    ]);
+    expect(emitted.printed.some((line) => line.includes('warning:') && line.includes('"ingress.enabled"'))).toBe(true);
+    // a base value equal to the library's is no change, and not reported
+    expect(synth({ ...GUIDE, webappValues: { ingress: { enabled: false } } }).backend.warnings).toEqual([]);
+  });
+
+  test('every base value the library overrides is reported, in every chart', () => {
+    // the library's values without any base, then a base that sets every one of their keys to something else
+    const plain = synth(GUIDE);
+    const leaves = (values: any, path: string[] = []): string[][] =>
+      values !== null && typeof values === 'object' && !Array.isArray(values) && Object.keys(values).length > 0
+        ? Object.entries(values).flatMap(([k, v]) => leaves(v, [...path, k]))
+        : [path];
+    const operatorValue = (values: any): any =>
+      values !== null && typeof values === 'object' && !Array.isArray(values) && Object.keys(values).length > 0
+        ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, operatorValue(v)]))
+        : 'set-by-the-operator';
+    const get = (values: any, path: string[]) => path.reduce((node, k) => (node === null || typeof node !== 'object' ? undefined : node[k]), values);
+    const charts = [
+      { chart: 'wire-server', release: 'wire-server', prop: 'wireServerValues' },
+      { chart: 'webapp', release: 'webapp', prop: 'webappValues' },
+      { chart: 'nginx-ingress-services', release: 'nginx-ingress-services-red', prop: 'ingressServicesValues' },
+    ];
+    for (const { chart, release: name, prop } of charts) {
+      const library = valuesOf(plain, name);
+      const emitted = synth({ ...GUIDE, [prop]: operatorValue(library) });
+      const result = valuesOf(emitted, name);
+      const reported = emitted.backend.warnings.filter((w) => w.startsWith(`${chart} base values: `));
+      const silent = leaves(library).filter((path) => {
+        if (get(result, path) === 'set-by-the-operator') return false; // the operator's value was kept
+        return !reported.some((w) => path.some((_, i) => w.includes(` "${path.slice(0, i + 1).join('.')}" (`)));
+      });
+      expect({ chart, silent: silent.map((p) => p.join('.')) }).toEqual({ chart, silent: [] });
+    }
+  });
+
   test('values that are not an object are refused', () => {
     expect(refusedWith({ ...GUIDE, wireServerValues: 'galley: {}' as any })).toContain('wire-server base values "galley: {}" are not valid');
   });
@@ -341,9 +385,13 @@ describe('release format options', () => {
     const emitted = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ namespace: 'helm-system', createNamespace: false, timeout: '30m' }) });
     // helm-system is not kube-system: its Namespace comes first, where the HelmCharts and Secrets go
     expect(emitted.objects[0]).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'helm-system' } });
-    expect(emitted.objects.slice(1).map((o) => o.kind)).toEqual(Array(5).fill('HelmChart'));
+    expect(emitted.objects.slice(1).filter((o) => o.kind === 'HelmChart')).toHaveLength(5);
+    // (and a HelmChartConfig for each release with secret values: all but webapp)
+    expect(emitted.objects.slice(1).filter((o) => o.kind === 'HelmChartConfig')).toHaveLength(4);
     for (const o of emitted.objects.slice(1)) {
       expect(o.metadata.namespace).toBe('helm-system');
+    }
+    for (const o of emitted.objects.filter((x) => x.kind === 'HelmChart')) {
       expect(o.spec.createNamespace).toBe(false);
       expect(o.spec.timeout).toBe('30m');
     }

@@ -71,8 +71,10 @@ describe('for any set of 1 to 500 domains', () => {
     fc.assert(
       fc.property(domainSet(300), (all) => {
         const { objects } = emit(all);
+        // unique per kind (a HelmChartConfig carries the name of its HelmChart)
         const names = objects.map((o) => o.metadata.name as string);
-        expect(new Set(names).size).toBe(names.length);
+        const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+        expect(new Set(ids).size).toBe(ids.length);
         for (const name of names) {
           expect(name).toMatch(K8S_NAME);
           expect(name.length).toBeLessThanOrEqual(53);

@@ -7,6 +7,7 @@ import { observeIngressChart } from './ingress-chart';
 import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from './observer';
 import { asAddress } from './text';
 import { Observation, ObservationKind } from './types';
+import { ExpectedSecret } from '../release/release-spec';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
 import { renderedYaml, toYaml } from '../values/yaml';
 
@@ -180,8 +181,11 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     observeIngressChart(o, di.values, di.releaseName, di.namespace);
     // the Secrets the operator creates for this domain hold its certificates (ingress and edge proxy)
     for (const s of di.expectedSecrets) {
-      const secretArtefact = s.key === TLS_VALUES_KEY ? `TLS values Secret read by release ${s.releaseName}` : `Secret for ${s.releaseName}`;
-      o.add(secretArtefact, ObservationKind.CERTIFICATE, `secret/${s.namespace}/${s.name}`, s.key);
+      // a Secret (HelmChart, Flux), or a values file the operator provides (values files, Argo CD's repository)
+      const what = s.file === undefined ? 'Secret' : 'file';
+      const secretArtefact = s.key === TLS_VALUES_KEY ? `TLS values ${what} read by release ${s.releaseName}` : `${what} for ${s.releaseName}`;
+      const where = s.file === undefined ? `secret/${providedAt(s)}` : `file/${providedAt(s)}`;
+      o.add(secretArtefact, ObservationKind.CERTIFICATE, where, s.key);
     }
     observeWireServerEntries(o, subject.wireServerValues, di.isDefaultDomain);
   }
@@ -489,10 +493,23 @@ function sharedFacts(subject: AuditSubject): SharedFacts {
     .flatMap((di) =>
       di.expectedSecrets
         .filter((s) => s.key === TLS_VALUES_KEY)
-        .map((s) => ({ domain: di.domain.name, secret: `${s.namespace}/${s.name}` })),
+        .map((s) => ({ domain: di.domain.name, secret: providedAt(s) })),
     );
   const certManager = subject.ingresses
     .filter((di) => getPath(di.values, ['tls', 'enabled']) !== false && getPath(di.values, ['tls', 'useCertManager']) === true)
     .map((di) => di.domain.name);
   return { calling, brig, backendDomain, sso, teamSettings: routes('teamSettings'), accountPages: routes('accountPages'), ownCertificates, certManager };
+}
+
+/**
+ * Where the operator provides an expected secret: `<namespace>/<name>` of a
+ * Secret (HelmChart, Flux), or the values file (`deploy.sh`'s
+ * `secrets/<name>/<key>`, or `<repository>/<path>` of Argo CD's secrets
+ * repository), which has no Secret name or namespace.
+ */
+function providedAt(s: ExpectedSecret): string {
+  if (s.file === undefined) {
+    return `${s.namespace}/${s.name}`;
+  }
+  return s.repository === undefined ? s.file : `${s.repository}/${s.file}`;
 }

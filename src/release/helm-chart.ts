@@ -163,8 +163,24 @@ export class HelmChartRenderer {
       },
     };
     const chart = new ReleaseObject(scope, id, { ...HelmChart.GVK, ...props });
+    const objects: ReleaseObject[] = [chart];
+    if (release.secretValues.length > 0) {
+      // The helm-controller passes the HelmChart's valuesContent, then its valuesSecrets, then the
+      // valuesContent of the HelmChartConfig of the same name and namespace (chart.go setValuesSecret:
+      // values-0-000, values-0-002..., values-1-000). Repeating the values there applies them after the
+      // secret values, so the library's values win over a secret values file as in every other format
+      // (Flux merges inline values last, Argo CD ranks valuesObject above valueFiles).
+      objects.push(
+        new ReleaseObject(scope, `${id}-config`, {
+          apiVersion: 'helm.cattle.io/v1',
+          kind: 'HelmChartConfig',
+          metadata: { name: release.releaseName, namespace: this.namespace, labels: { ...RELEASE_LABELS } },
+          spec: { valuesContent: props.spec!.valuesContent },
+        }),
+      );
+    }
     return {
-      objects: [chart],
+      objects,
       expectedSecrets: secretsInNamespace(this.namespace, release),
     };
   }

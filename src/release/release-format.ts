@@ -31,7 +31,10 @@ export class ReleaseFormat {
    * `spec.valuesContent`, secret values in `spec.valuesSecrets` (which needs
    * helm-controller v0.16.7: k3s v1.32.4+k3s1, v1.31.8+k3s1, v1.30.12+k3s1,
    * RKE2 v1.32.4+rke2r1, v1.31.8+rke2r1, v1.30.12+rke2r1 or later),
-   * `failurePolicy: abort`.
+   * `failurePolicy: abort`. A release with secret values also gets a
+   * `HelmChartConfig` of the same name that repeats the values, which the
+   * helm-controller applies after the secret values: in every format the
+   * library's values win over a secret values file.
    */
   public static helmChart(options: HelmChartFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));
@@ -63,8 +66,11 @@ export class ReleaseFormat {
   /**
    * Plain values files in the guide's layout (`values/wire-server/values.yaml`,
    * `values/webapp/values.yaml`, `values/nginx-ingress-services/<name>-values.yaml`)
-   * and a `deploy.sh` with the `helm upgrade --install` commands in order,
-   * written by `WireApp`; no Kubernetes objects.
+   * and a `deploy.sh` with the `helm upgrade --install` commands in order
+   * (secret values files first, the library's values file last), then
+   * `kubectl apply -f` of the app's manifest files that hold objects (load
+   * balancer Services, edge proxies), written by `WireApp`; the releases are
+   * no Kubernetes objects.
    */
   public static valuesFiles(options: ValuesFilesFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('values', new ValuesFilesRenderer(options));

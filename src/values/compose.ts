@@ -7,6 +7,7 @@ import {
   findPrivateKeys,
   isPlainObject,
   mergeLayers,
+  overriddenKeys,
   releaseOwnedKeys,
   removeKeys,
   removeSecretSubtrees,
@@ -67,7 +68,27 @@ export function composeValues(plan: ValuesPlan, cleanedBase: Values): Values {
   return mergeLayers(plan.defaults, cleanedBase, plan.overlay);
 }
 
-/** Render edits as warning lines: the path and the kind of each removed value, never the value (it may be a secret). */
+/**
+ * The operator's (cleaned) base values that the multi-ingress overlay
+ * replaces, as edits to report: every base value the library overrides is
+ * reported, in every chart.
+ */
+export function overriddenByOverlay(plan: Pick<ValuesPlan, 'overlay'>, cleanedBase: Values): ValuesEdit[] {
+  return overriddenKeys(cleanedBase, plan.overlay, (value) => `multi-ingress sets it to ${abbreviate(quote(value))}`);
+}
+
+/**
+ * Render edits as warning lines: the path and the kind of each removed or
+ * replaced value, never the value (it may be a secret); for a replaced one,
+ * the library's value.
+ */
 export function describeEdits(chart: string, edits: readonly ValuesEdit[]): string[] {
-  return edits.map((e) => `${chart} base values: removed ${quote(e.path)} (${e.removed}): ${e.reason}`);
+  return edits.map((e) => `${chart} base values: ${e.replaced ? 'replaced' : 'removed'} ${quote(e.path)} (${e.removed}): ${e.reason}`);
+}
+
+/** Longest rendering of the library's value in a warning. */
+const MAX_SHOWN = 120;
+
+function abbreviate(text: string): string {
+  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN - 3)}...`;
 }

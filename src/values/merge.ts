@@ -24,6 +24,8 @@ export interface ValuesEdit {
   readonly removed: string;
   /** Why it was removed or replaced. */
   readonly reason: string;
+  /** The key stays, with the library's value instead of the operator's. */
+  readonly replaced?: boolean;
 }
 
 /** A key path the library removes from base values, and why. */
@@ -188,6 +190,29 @@ const SECRET_KEY_ENDINGS = ['password', 'passwd', 'passphrase', 'secretaccesskey
 export function isSecretKeyName(key: string): boolean {
   const k = key.toLowerCase().replace(/[-_]/g, '');
   return SECRET_KEYS.has(k) || SECRET_KEY_ENDINGS.some((e) => k.endsWith(e));
+}
+
+/**
+ * The keys of `base` whose value `overlay` replaces in `deepMerge(base,
+ * overlay)`: a leaf of the overlay (scalar, list or null) where the base has
+ * a different value, or a map of the overlay where the base has a scalar or
+ * list. Reported so that no base value is overridden without a word.
+ */
+export function overriddenKeys(base: Values, overlay: Values, reason: (value: unknown) => string, path: string[] = []): ValuesEdit[] {
+  const edits: ValuesEdit[] = [];
+  for (const [key, value] of Object.entries(overlay)) {
+    const previous = base[key];
+    if (value === undefined || previous === undefined) {
+      continue;
+    }
+    const here = [...path, key];
+    if (isPlainObject(value) && isPlainObject(previous)) {
+      edits.push(...overriddenKeys(previous, value, reason, here));
+    } else if (JSON.stringify(previous) !== JSON.stringify(value)) {
+      edits.push({ path: dotted(here), removed: kindOf(previous), reason: reason(value), replaced: true });
+    }
+  }
+  return edits;
 }
 
 /**

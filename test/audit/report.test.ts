@@ -243,10 +243,14 @@ test('the audit adds files, not Kubernetes objects', () => {
   const emitted = synth(GUIDE);
   expect(emitted.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
     'HelmChart/wire-server',
+    'HelmChartConfig/wire-server',
     'HelmChart/webapp',
     'HelmChart/nginx-ingress-services',
+    'HelmChartConfig/nginx-ingress-services',
     'HelmChart/nginx-ingress-services-red',
+    'HelmChartConfig/nginx-ingress-services-red',
     'HelmChart/nginx-ingress-services-blue',
+    'HelmChartConfig/nginx-ingress-services-blue',
   ]);
 });
 
@@ -263,10 +267,31 @@ describe('every release format', () => {
     // (the Secrets differ only in namespace: each format reads them from its own)
     expect(report.findings.map((f) => [f.id, f.severity])).toEqual(helmChart.findings.map((f) => [f.id, f.severity]));
     const outsideReleases = (r: UnlinkabilityReport) =>
-      r.observations.filter((o) => !/^(HelmChart|HelmRelease|Application|file|TLS values Secret) /.test(o.artefact));
+      r.observations.filter((o) => !/^(HelmChart|HelmChartConfig|HelmRelease|Application|file|TLS values (Secret|file)) /.test(o.artefact));
     expect(outsideReleases(report)).toEqual(outsideReleases(helmChart));
     // what the format renders from the values is observed as the values, once
     expect(report.observations.filter((o) => /^(HelmRelease|Application|file) /.test(o.artefact) && o.value.includes('nginz-https.'))).toEqual([]);
+  });
+
+  test('the certificate files of the values-files and Argo CD formats are named as the operator provides them', () => {
+    const certificates = (format: ReleaseFormat) =>
+      passes({ ...GUIDE, releaseFormat: format }).report.observations.filter((o) => o.artefact.startsWith('TLS values')).map((o) => `${o.artefact}: ${o.value}`);
+    // (observations are sorted by domain: blue.example.net, green.example.org, red.example.com)
+    expect(certificates(ReleaseFormat.valuesFiles())).toEqual([
+      'TLS values file read by release nginx-ingress-services-blue: file/secrets/nginx-ingress-services-blue-tls/tls-values.yaml',
+      'TLS values file read by release nginx-ingress-services: file/secrets/nginx-ingress-services-tls/tls-values.yaml',
+      'TLS values file read by release nginx-ingress-services-red: file/secrets/nginx-ingress-services-red-tls/tls-values.yaml',
+    ]);
+    const repo = 'https://git.example.org/ops/wire-secrets.git';
+    expect(certificates(ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: repo } }))).toContain(
+      `TLS values file read by release nginx-ingress-services-red: file/${repo}/wire-secrets/nginx-ingress-services-red-tls/tls-values.yaml`,
+    );
+    expect(certificates(ReleaseFormat.helmChart())).toContain('TLS values Secret read by release nginx-ingress-services-red: secret/kube-system/nginx-ingress-services-red-tls');
+    for (const f of [ReleaseFormat.valuesFiles(), ReleaseFormat.argoCd({ secretValuesRepository: { repoURL: repo } })]) {
+      const { report } = passes({ ...GUIDE, releaseFormat: f });
+      expect(report.renderMarkdown()).not.toContain('undefined');
+      expect(report.renderJson()).not.toContain('undefined');
+    }
   });
 
   test('a leak in the base values is found the same way in every format', () => {

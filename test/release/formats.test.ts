@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { DomainIngress, FluxDriftDetection, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
 import { describeSecrets } from '../../src/report';
+import { describeWithTools } from '../e2e/tools';
 import { Emitted, GUIDE, captureWarnings, domains, errorOf, synth, tempDir, validateObjects } from '../util';
 
 const SECRETS_REPO = { repoURL: 'https://git.example.org/ops/wire-secrets.git' };
@@ -94,8 +95,9 @@ function releasesOf(format: string, emitted: Emitted): Map<string, Release> {
           repository: option(args, '--repo')[0],
           version: option(args, '--version')[0],
           namespace: option(args, '--namespace')[0],
-          values: parse(emitted.files[files[0]]),
-          secrets: files.slice(1).map((f) => f.replace(/^"\$SECRETS_DIR"\//, '')),
+          // the secret values files first, the library's values file last (it wins, as in every format)
+          values: parse(emitted.files[files[files.length - 1]]),
+          secrets: files.slice(0, -1).map((f) => f.replace(/^"\$SECRETS_DIR"\//, '')),
         });
       }
       break;
@@ -128,10 +130,28 @@ describe("the guide's deployment in each format", () => {
 
   test('one option picks the format; HelmChart stays the default', () => {
     const kinds = (e: Emitted) => [...new Set(e.objects.map((o) => o.kind))].sort();
-    expect(kinds(synth(GUIDE))).toEqual(['HelmChart']);
+    expect(kinds(synth(GUIDE))).toEqual(['HelmChart', 'HelmChartConfig']);
     expect(kinds(synthIn('flux'))).toEqual(['HelmRelease', 'HelmRepository']);
     expect(kinds(synthIn('argocd'))).toEqual(['Application']);
     expect(kinds(synthIn('values'))).toEqual([]);
+  });
+});
+
+describe('secret values lose to the library\'s values in every format', () => {
+  test('HelmChart: each release with secret values gets a HelmChartConfig of its name that repeats its values (applied after the secret values)', () => {
+    const emitted = synth(GUIDE);
+    const charts = emitted.objects.filter((o) => o.kind === 'HelmChart');
+    const configs = emitted.objects.filter((o) => o.kind === 'HelmChartConfig');
+    expect(configs.map((c) => c.metadata.name)).toEqual(charts.filter((c) => c.spec.valuesSecrets !== undefined).map((c) => c.metadata.name));
+    expect(configs.map((c) => c.metadata.name)).not.toContain('webapp');
+    for (const config of configs) {
+      const chart = charts.find((c) => c.metadata.name === config.metadata.name)!;
+      expect(config.metadata.namespace).toBe(chart.metadata.namespace);
+      expect(config.spec).toEqual({ valuesContent: chart.spec.valuesContent });
+    }
+    // cert-manager: the ingress releases read no secret values, so only wire-server has a HelmChartConfig
+    const cm = synth({ ...GUIDE, tls: IngressTls.certManager({ certmasterEmail: 'hostmaster@{domain}' }) });
+    expect(cm.objects.filter((o) => o.kind === 'HelmChartConfig').map((c) => c.metadata.name)).toEqual(['wire-server']);
   });
 });
 
@@ -234,7 +254,10 @@ describe('HelmChart (k3s / RKE2)', () => {
       });
     }
     const chosen = synth({ ...GUIDE, releaseFormat: ReleaseFormat.helmChart({ failurePolicy: HelmChartFailurePolicy.retry(), backOffLimit: 0 }) });
-    expect(chosen.objects.map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual(charts.map(() => ['retry', 0]));
+    const chosenCharts = chosen.objects.filter((o) => o.kind === 'HelmChart');
+    expect(chosenCharts.map((o) => [o.spec.failurePolicy, o.spec.backOffLimit])).toEqual(charts.map(() => ['retry', 0]));
+    // the HelmChartConfigs that re-apply the values set no failurePolicy, which would override the HelmChart's
+    expect(chosen.objects.filter((o) => o.kind === 'HelmChartConfig').every((o) => o.spec.failurePolicy === undefined)).toBe(true);
     expect(HelmChartFailurePolicy.reinstall().value).toBe('reinstall');
     expect(validateObjects(chosen.objects)).toEqual([]);
   });
@@ -429,10 +452,11 @@ describe('plain values files', () => {
       'nginx-ingress-services-red',
       'nginx-ingress-services-blue',
     ]);
-    expect(option(commands[0], '--values')).toEqual(['values/wire-server/values.yaml', '"$SECRETS_DIR"/wire-server-secrets/secrets.yaml']);
+    // the library's values file last: helm lets later files win, and the library's values win in every format
+    expect(option(commands[0], '--values')).toEqual(['"$SECRETS_DIR"/wire-server-secrets/secrets.yaml', 'values/wire-server/values.yaml']);
     expect(option(commands[3], '--values')).toEqual([
-      'values/nginx-ingress-services/red-values.yaml',
       '"$SECRETS_DIR"/nginx-ingress-services-red-tls/tls-values.yaml',
+      'values/nginx-ingress-services/red-values.yaml',
     ]);
     expect(commands.every((c) => c.includes('--wait') && option(c, '--timeout')[0] === '15m0s')).toBe(true);
     expect(emitted.backend.expectedSecrets.map((s) => s.file)).toEqual([
@@ -442,26 +466,145 @@ describe('plain values files', () => {
       'secrets/nginx-ingress-services-blue-tls/tls-values.yaml',
     ]);
   });
+});
 
+describeWithTools(['bash', 'shellcheck'], 'deploy.sh with bash and shellcheck', (tools) => {
   test('deploy.sh passes bash -n and shellcheck, and stops before helm when a secret values file is missing', () => {
     const dir = tempDir('formats-');
     const script = path.join(dir, 'deploy.sh');
     fs.writeFileSync(script, synthIn('values').files['deploy.sh'], { mode: 0o755 });
-    const bash = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+    const bash = spawnSync(tools.bash, ['-n', script], { encoding: 'utf8' });
     expect(bash.stderr).toBe('');
     expect(bash.status).toBe(0);
-    const shellcheck = spawnSync('shellcheck', ['--severity=style', script], { encoding: 'utf8' });
-    if (shellcheck.error) {
-      throw new Error(`shellcheck is needed for this test (Debian package shellcheck; .ci/run installs it): ${shellcheck.error.message}`);
-    }
+    const shellcheck = spawnSync(tools.shellcheck, ['--severity=style', script], { encoding: 'utf8' });
     expect(shellcheck.stdout).toBe('');
     expect(shellcheck.status).toBe(0);
     // no secrets folder: the script names the missing files and runs no helm (there is no helm on the PATH to run)
-    const run = spawnSync('bash', [script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 10_000 });
+    const run = spawnSync(tools.bash, [script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, timeout: 10_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('deploy.sh: missing secret values file secrets/wire-server-secrets/secrets.yaml');
     expect(run.stderr).toContain('nothing was installed');
     expect(run.stderr).not.toContain('helm');
+  });
+});
+
+describeWithTools(['bash', 'shellcheck', 'dirname'], 'deploy.sh run with stand-in helm and kubectl that log their arguments', (tools) => {
+  const ENTRY_ADDRESSES = { 'green.example.org': '203.0.113.10', 'red.example.com': '198.51.100.20', 'blue.example.net': '2001:db8::30' };
+
+  /**
+   * Synthesize the guide into `outdir` with its entry points: load balancer
+   * Services (in the wire chart) or in-cluster edge proxies (in an edge chart).
+   */
+  function synthWithEntryPoints(outdir: string, via: 'load balancers' | 'edge proxies'): void {
+    const app = new WireApp({ outdir });
+    const wire = new Chart(app, 'wire');
+    const edge = new Chart(app, 'edge', { namespace: 'wire-edge' });
+    const entryPoints =
+      via === 'load balancers'
+        ? { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1' }
+        : { addresses: ENTRY_ADDRESSES, backendAddress: '192.0.2.1', loadBalancer: { enabled: false }, edgeProxyScope: edge };
+    new MultiIngressBackend(wire, 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.valuesFiles(), entryPoints });
+    const output = captureWarnings();
+    try {
+      app.synth();
+    } finally {
+      output.restore();
+    }
+  }
+
+  /**
+   * A bin folder, the only one on the script's PATH, with a `helm` and a
+   * `kubectl` that log their arguments (one line each) and check the files
+   * they are given, and the one other program deploy.sh runs (dirname).
+   */
+  function standIns(dir: string): { bin: string; log: string } {
+    const bin = path.join(dir, 'bin');
+    const log = path.join(dir, 'calls.log');
+    fs.mkdirSync(bin);
+    const script = (name: string) =>
+      [
+        `#!${tools.bash}`,
+        `printf '%s' ${name} >> "$STANDIN_LOG"`,
+        'for a in "$@"; do printf \' %s\' "$a" >> "$STANDIN_LOG"; done',
+        'echo >> "$STANDIN_LOG"',
+        // every file it is given must exist, as the real programs require
+        'prev=',
+        'for a in "$@"; do',
+        '  if [ "$prev" = --values ] || [ "$prev" = -f ]; then [ -s "$a" ] || { echo "missing $a" >> "$STANDIN_LOG"; exit 3; }; fi',
+        '  prev="$a"',
+        'done',
+        '',
+      ].join('\n');
+    for (const name of ['helm', 'kubectl']) fs.writeFileSync(path.join(bin, name), script(name), { mode: 0o755 });
+    fs.symlinkSync(tools.dirname, path.join(bin, 'dirname'));
+    return { bin, log };
+  }
+
+  test.each([
+    ['load balancers', 'wire.k8s.yaml', 'Service'],
+    ['edge proxies', 'edge.k8s.yaml', 'Deployment'],
+  ] as const)('installs the releases, then applies the manifests (%s: %s), with SECRETS_DIR relative to the caller', (via, manifest, kind) => {
+    const dir = tempDir('deploy-');
+    const out = path.join(dir, 'out');
+    synthWithEntryPoints(out, via);
+    const script = path.join(out, 'deploy.sh');
+    const text = fs.readFileSync(script, 'utf8');
+    const check = spawnSync(tools.shellcheck, ['--severity=style', script], { encoding: 'utf8' });
+    expect(check.stdout).toBe('');
+    expect(check.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, manifest), 'utf8')).toContain(`kind: ${kind}`);
+    // every manifest written with objects in it, in the order the app writes them (wire, then edge)
+    const withObjects = ['wire.k8s.yaml', 'edge.k8s.yaml'].filter((f) => parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).some((d) => d.toJSON() !== null));
+    expect(withObjects).toContain(manifest);
+
+    // the operator's secret values, in a folder of the caller's working directory (not beside the script)
+    const caller = path.join(dir, 'ops');
+    for (const s of ['wire-server-secrets/secrets.yaml', ...['', '-red', '-blue'].map((x) => `nginx-ingress-services${x}-tls/tls-values.yaml`)]) {
+      fs.mkdirSync(path.dirname(path.join(caller, 'my-secrets', s)), { recursive: true });
+      fs.writeFileSync(path.join(caller, 'my-secrets', s), 'dummy: value\n');
+    }
+    const { bin, log } = standIns(dir);
+    const env = { PATH: bin, STANDIN_LOG: log, SECRETS_DIR: 'my-secrets' };
+    const run = spawnSync(tools.bash, [path.relative(caller, script)], { cwd: caller, encoding: 'utf8', env, timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls.map((c) => c.split(' ').slice(0, 4).join(' '))).toEqual([
+      'helm upgrade --install wire-server',
+      'helm upgrade --install webapp',
+      'helm upgrade --install nginx-ingress-services',
+      'helm upgrade --install nginx-ingress-services-red',
+      'helm upgrade --install nginx-ingress-services-blue',
+      ...withObjects.map((f) => `kubectl apply -f ${f}`),
+    ]);
+    // the secret values files come from the caller's folder, and the library's values file is passed last
+    expect(calls[0]).toContain(` --values ${path.join(caller, 'my-secrets', 'wire-server-secrets', 'secrets.yaml')} --values values/wire-server/values.yaml`);
+    expect(text).toContain(`# Then it applies the manifests next to it with kubectl apply: ${withObjects.map((f) => `"${f}"`).join(', ')}.`);
+
+    // an absolute SECRETS_DIR is used as it is; without SECRETS_DIR, secrets/ beside the script
+    fs.rmSync(log);
+    const absolute = spawnSync(tools.bash, [script], { cwd: dir, encoding: 'utf8', env: { ...env, SECRETS_DIR: path.join(caller, 'my-secrets') }, timeout: 20_000 });
+    expect(absolute.status).toBe(0);
+    const beside = spawnSync(tools.bash, [script], { cwd: caller, encoding: 'utf8', env: { PATH: env.PATH, STANDIN_LOG: log }, timeout: 20_000 });
+    expect(beside.status).toBe(1);
+    expect(beside.stderr).toContain('deploy.sh: missing secret values file secrets/wire-server-secrets/secrets.yaml');
+  });
+
+  test('without kubectl on PATH it stops before installing anything, naming it', () => {
+    const dir = tempDir('deploy-');
+    const out = path.join(dir, 'out');
+    synthWithEntryPoints(out, 'edge proxies');
+    const secrets = path.join(out, 'secrets');
+    for (const s of ['wire-server-secrets/secrets.yaml', ...['', '-red', '-blue'].map((x) => `nginx-ingress-services${x}-tls/tls-values.yaml`)]) {
+      fs.mkdirSync(path.dirname(path.join(secrets, s)), { recursive: true });
+      fs.writeFileSync(path.join(secrets, s), 'dummy: value\n');
+    }
+    const { bin, log } = standIns(dir);
+    fs.rmSync(path.join(bin, 'kubectl'));
+    const run = spawnSync(tools.bash, [path.join(out, 'deploy.sh')], { encoding: 'utf8', env: { PATH: bin, STANDIN_LOG: log }, timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('deploy.sh: kubectl is needed and not found in PATH; nothing was installed\n');
+    expect(fs.existsSync(log)).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 // Validates Kubernetes objects against upstream schemas: Flux and Argo CD
 // kinds with the @kubernetes-models packages (ESM only, hence this script),
-// core kinds with kubernetes-models, HelmChart with the project's own schema
-// of the k3s CRD's fields (helmchart.schema.json).
+// core kinds with kubernetes-models, HelmChart and HelmChartConfig with the
+// project's own schemas of the k3s types' fields (helmchart.schema.json,
+// helmchartconfig.schema.json).
 //
 // stdin: a JSON array of objects; stdout: a JSON array of
 // { index, kind, name, error } for every object that does not validate, or
@@ -13,6 +14,8 @@ const require = createRequire(import.meta.url);
 const Ajv = require('ajv');
 const helmChartSchema = JSON.parse(readFileSync(new URL('./helmchart.schema.json', import.meta.url), 'utf8'));
 const helmChart = new Ajv({ allErrors: true, strict: false }).compile(helmChartSchema);
+const helmChartConfigSchema = JSON.parse(readFileSync(new URL('./helmchartconfig.schema.json', import.meta.url), 'utf8'));
+const helmChartConfig = new Ajv({ allErrors: true, strict: false }).compile(helmChartConfigSchema);
 
 function packageOf(group) {
   if (group.endsWith('.fluxcd.io')) return '@kubernetes-models/flux-cd';
@@ -23,6 +26,9 @@ function packageOf(group) {
 async function check(obj) {
   if (obj.apiVersion === 'helm.cattle.io/v1' && obj.kind === 'HelmChart') {
     return helmChart(obj) ? undefined : JSON.stringify(helmChart.errors);
+  }
+  if (obj.apiVersion === 'helm.cattle.io/v1' && obj.kind === 'HelmChartConfig') {
+    return helmChartConfig(obj) ? undefined : JSON.stringify(helmChartConfig.errors);
   }
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   const path = group === '' ? `kubernetes-models/${version}` : `${packageOf(group)}/${group}/${version}`;

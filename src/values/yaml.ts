@@ -62,14 +62,23 @@ const ESCAPES: { [code: number]: string } = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '
 export const MAX_IMPLICIT_KEY = 1024;
 
 /**
+ * Whether `yamlString` writes `s` plain (unquoted): it cannot be read as
+ * anything but that string in YAML 1.1 or 1.2. Readers of the library's own
+ * output (plan) rely on the same rule.
+ */
+export function writesPlain(s: string): boolean {
+  // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
+  return PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][-+]?[0-9][0-9_]*$/.test(s);
+}
+
+/**
  * A string as a YAML scalar that reads back as exactly that string.
  * Characters outside the Basic Multilingual Plane are written `\U0001f600`
  * (Go's reader refuses the surrogate pair `\ud83d\ude00`); a lone surrogate
  * (half a pair, which no UTF-8 file can hold) is refused, naming `path`.
  */
 export function yamlString(s: string, path?: string): string {
-  // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
-  if (PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][-+]?[0-9][0-9_]*$/.test(s)) {
+  if (writesPlain(s)) {
     return s;
   }
   let out = '"';

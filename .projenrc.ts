@@ -42,9 +42,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Snapshots must fail on drift; `npx projen test:update` updates them on purpose.
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    // jest --ci uses one worker less than the cores: one worker on a 2-core CI machine, while
-    // most suites wait on real programs (helm, haproxy, named) and leave the CPU free
-    extraCliOptions: ['--maxWorkers=100%'],
     jestConfig: {
       // the generated CRD bindings are not ours to cover
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],

@@ -201,7 +201,10 @@ describeWithTools(['helm', 'kubectl'], "random values through every format, read
           expect({ format, values: asJson(read) }).toEqual({ format, values: asJson(base) });
         }
       }),
-      { numRuns: 8 },
+      // CI replays one fixed set of random values (a CI run must not depend on luck); elsewhere each
+      // run draws new ones. A failure once seen only with two jest processes at once (a key
+      // "\u0000" read back as "\\") did not replay from its seed: see the closing note of issue 11.
+      { numRuns: 8, ...(process.env.CI ? { seed: 20261201 } : {}) },
     );
   }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AuditMemo, auditAtSynth, runAudit, UnlinkabilityReportFile } from './audit/audit';
+import { AuditSubject } from './audit/observe';
 import { UnlinkabilityReport } from './audit/unlinkability-report';
 import { CallingOptions, checkCalling } from './calling';
 import { ChartSource, resolveIngressServicesChart, resolveWebappChart, resolveWireServerChart } from './charts';
@@ -360,20 +361,28 @@ export class MultiIngressBackend extends Construct {
    * the same report object is returned.
    */
   public audit(): UnlinkabilityReport {
-    return runAudit(
-      {
-        scope: this,
-        domains: this.domains.map((d) => d.name),
-        ingresses: this.domainIngresses,
-        wireServerValues: this.wireServerValues,
-        sharedObjects: this.releaseObjects,
-        sharedValues: [this.wireServerValues, this.webappValues],
-        isOwnFile: (file) => UnlinkabilityReportFile.isReportFile(file),
-      },
-      this.defaultDomain.name,
+    return runAudit(this._auditSubject(), this.defaultDomain.name,
       this.acknowledgedFindings,
       this.auditMemo,
     );
+  }
+
+  /**
+   * What the audit reads of this deployment (tests compare its streaming
+   * bookkeeping with every observation of the same subject).
+   *
+   * @internal
+   */
+  public _auditSubject(): AuditSubject {
+    return {
+      scope: this,
+      domains: this.domains.map((d) => d.name),
+      ingresses: this.domainIngresses,
+      wireServerValues: this.wireServerValues,
+      sharedObjects: this.releaseObjects,
+      sharedValues: [this.wireServerValues, this.webappValues],
+      isOwnFile: (file) => UnlinkabilityReportFile.isReportFile(file),
+    };
   }
 }
 

@@ -8,21 +8,13 @@
 import { ApiObject } from 'cdk8s';
 import { deployment, GUIDE, ingressOf } from './helpers';
 import { ArtefactFile, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ObservationKind } from '../../src';
-import { UnlinkabilityReportFile } from '../../src/audit/audit';
 import { runChecks } from '../../src/audit/checks';
 import { AuditSubject, collect } from '../../src/audit/observe';
 import { captureWarnings } from '../util';
 
+/** The subject the backend's own audit reads. */
 function subjectOf(backend: MultiIngressBackend): AuditSubject {
-  return {
-    scope: backend,
-    domains: backend.domains.map((d) => d.name),
-    ingresses: backend.domainIngresses,
-    wireServerValues: backend.wireServerValues,
-    sharedObjects: backend.releaseObjects,
-    sharedValues: [backend.wireServerValues, backend.webappValues],
-    isOwnFile: (file) => UnlinkabilityReportFile.isReportFile(file),
-  };
+  return backend._auditSubject();
 }
 
 /** Findings over every observation kept, sorted as the report sorts them. */

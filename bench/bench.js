@@ -176,6 +176,9 @@ for (const caseName of CASES) {
       const out = path.join(work, 'out');
       const baseOut = path.join(work, 'base');
       try {
+        // each measurement starts from an empty folder: over another case's output, synth would
+        // compare with it (the plan guard) and refuse, e.g., a change of format
+        fs.rmSync(out, { recursive: true, force: true });
         measure(CLI, ['synth', '--config', config, '--out', out, '--quiet']);
       } catch (e) {
         // a refused input is a result too (and a missed target), not the end of the benchmark

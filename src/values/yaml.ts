@@ -1,21 +1,56 @@
 /**
- * A small, fast YAML writer for Helm values (plain data: mappings, lists,
- * strings, numbers, booleans, null).
+ * A small, fast YAML writer for manifests and Helm values (plain data:
+ * mappings, lists, strings, numbers, booleans, null).
  *
- * Helm reads values with a YAML 1.1 parser, where `yes`, `on` or `1:20` are
- * not strings; so a string is written plain only when it cannot be read as
- * anything else in YAML 1.1 or 1.2 (a letter, `_` or `/` first, then letters,
- * digits, `_`, `.`, `/`, `:`, `-`, not ending in `:`, and not a boolean or
- * null word). Every other
- * string is double-quoted with every character outside printable ASCII
- * escaped, which both versions read back exactly. Keys keep their order.
+ * It writes the bytes a plain cdk8s `App` writes (cdk8s' `Yaml.stringify`:
+ * the `yaml` library, YAML 1.1 schema, no line folding), so that switching
+ * between `App` and `WireApp` changes no file: a string is plain unless YAML
+ * 1.1 would read it as something else or its characters need quotes; then
+ * single-quoted when it holds `"` and no `'`, else double-quoted (non-ASCII
+ * written as it is); a multi-line string is a literal block (`|`, `|-`,
+ * `|+`, with an indentation indicator when it starts with a space); keys
+ * longer than 1,024 characters written are explicit (`? key`).
  *
- * It is about fifty times faster than a general YAML library on the values
- * of one ingress release, which matters at thousands of domains.
+ * It deviates from those bytes only where Go's YAML reader (go-yaml v2, as
+ * sigs.k8s.io/yaml uses it in kubectl, helm, helm-controller, Flux and
+ * Argo CD) would misread or refuse them; each class, with the go-yaml v2
+ * source that decides it:
+ *
+ * 1. Strings Go reads as numbers and YAML 1.1 does not (quoted): `0o17`,
+ *    `0X1F`, `0B101`, `0b-1`, and underscores where Go drops them, e.g.
+ *    `+_1`, `0_x1F`, `1e1_0`, `.5e1_0` (resolve.go `resolve`: it removes
+ *    every `_`, then tries `strconv.ParseInt(plain, 0, 64)`, `ParseUint`,
+ *    the float pattern and the `0b` prefix; `ParseFloat` for a leading `.`).
+ * 2. The key `<<` (quoted): a merge key to Go (decode.go `isMerge`), which
+ *    refuses anything but a mapping as its value.
+ * 3. U+007F to U+009F, U+FFFE and U+FFFF (escaped, in double quotes): Go's
+ *    reader refuses them unescaped ("control characters are not allowed",
+ *    readerc.go `yaml_parser_update_buffer`).
+ * 4. U+0085, U+2028 and U+2029 (escaped `\N`, `\L`, `\P`): line breaks to Go
+ *    (yamlprivateh.go `is_break`), not to YAML 1.2 readers.
+ * 5. Multi-line strings of only spaces, tabs and line breaks with at least
+ *    one space or tab, and multi-line strings whose first line with text
+ *    starts with a tab (double-quoted, not a literal block): without an
+ *    indentation indicator Go takes the block's indentation from such lines
+ *    (scannerc.go `yaml_parser_scan_block_scalar_breaks`) and reads the
+ *    spaces away or fails ("found a tab character where an indentation
+ *    space is expected").
+ * 6. A double-quoted string whose folded line starts with a space that
+ *    precedes a line break: `yaml` writes `\\ ` (a backslash, read by every
+ *    reader); this writer writes `\ ` (a space).
+ * 7. A document's first key that starts with U+FEFF (double-quoted, the
+ *    U+FEFF escaped): at the start of a file it is a byte order mark, which
+ *    Go's reader (readerc.go `yaml_parser_determine_encoding`) and `yaml`
+ *    drop.
+ *
+ * Half a UTF-16 surrogate pair is refused (no UTF-8 file can hold it), and
+ * so are numbers that are not finite. Helm values (`toYaml`) leave out keys
+ * whose value is `undefined` (a `null` would remove a chart's default);
+ * manifests (`toYamlDocuments`) write them `null`, as cdk8s does.
+ *
+ * It is many times faster than the general YAML library, which matters at
+ * thousands of domains.
  */
-
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./:-]*$/;
-const RESERVED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 
 const recorded = new WeakMap<object, string>();
 
@@ -35,167 +70,420 @@ export function renderedYaml(values: object): string | undefined {
   return recorded.get(values);
 }
 
-/** Write documents the way cdk8s does (`---` between them), each with `toYaml`. */
+/**
+ * Write documents the way cdk8s does (`---` between them, an undefined
+ * document as an empty line), with the bytes cdk8s writes but for the
+ * deviations listed above.
+ */
 export function toYamlDocuments(docs: any[]): string {
-  return docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n');
-}
-
-/** Write `value` (a mapping) as a YAML document, ending in a newline. */
-export function toYaml(value: { [key: string]: any }): string {
-  const lines: string[] = [];
-  if (isMapping(value) && Object.keys(value).length > 0) {
-    writeMapping(value, '', lines, '');
-  } else {
-    lines.push(inline(value, ''));
+  let out = '';
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) out += '---\n';
+    const d = docs[i];
+    out += d === undefined ? '\n' : writeDocument(d, true);
   }
-  return lines.join('\n') + '\n';
+  return out;
 }
 
-/** Characters with a short escape in a double-quoted scalar. */
-const ESCAPES: { [code: number]: string } = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x09: '\\t', 0x0d: '\\r' };
+/** Write `value` (Helm values: a mapping) as a YAML document, ending in a newline. */
+export function toYaml(value: { [key: string]: any }): string {
+  return writeDocument(value, false);
+}
 
 /**
  * The longest key written in the implicit form `key: value`: Go's YAML reader
- * (Helm, kubectl) finds no `:` after a longer one, so a longer key is written
- * in the explicit form `? key` / `: value`.
+ * (Helm, kubectl) finds no `:` after a longer one, and `yaml` writes a longer
+ * one in the explicit form `? key` / `: value`, as this writer does.
  */
 export const MAX_IMPLICIT_KEY = 1024;
 
+// ---------------------------------------------------------------------------
+// When a string can be plain
+
 /**
- * Whether `yamlString` writes `s` plain (unquoted): it cannot be read as
- * anything but that string in YAML 1.1 or 1.2. Readers of the library's own
- * output (plan) rely on the same rule.
+ * A plain scalar cannot start with an indicator (`,[]{}#&*!|>'"%@` and the
+ * backquote) or white space; cannot be `-` or `?` alone or start with one
+ * of them and a blank; cannot hold `: `, ` #` or a blank before a line
+ * break, a line break before a blank; cannot end in a blank or `:`.
  */
-export function writesPlain(s: string): boolean {
-  // `E5` is a float to some YAML 1.1 readers (an exponent without digits before it)
-  return PLAIN.test(s) && !s.endsWith(':') && !RESERVED.has(s.toLowerCase()) && !/^[eE][-+]?[0-9][0-9_]*$/.test(s);
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[-?](?:$|[\t ])|[\n:][\t ]|[\t ]\n|[\n\t ]#|[\n\t :]$/;
+
+/** Lines that a YAML 1.1 reader may take for a directive or a document marker. */
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
+
+/** Characters that only a double-quoted scalar can hold (escaped), for `yaml` and for Go (classes 3 and 4). */
+const DOUBLE_QUOTED_ONLY = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** YAML 1.1 nulls and booleans (the words go-yaml v2's resolve table holds too). */
+const YAML11_WORD = /^(?:~|[Nn]ull|NULL|[Yy]|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|[Nn]|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)?$/;
+
+/** YAML 1.1 integers (binary, octal, decimal, hexadecimal, base 60), each with `_` anywhere after the first digit. */
+const YAML11_INT = /^[-+]?(?:0b[01_]+|0[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*|0x[0-9a-fA-F_]+)$/;
+
+/** YAML 1.1 floats: `.inf`, `.nan`, with an exponent, with a point, base 60 with a point. */
+const YAML11_FLOAT =
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/;
+
+/** YAML 1.1 timestamps: a date, optionally a time and a zone. */
+const YAML11_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[\t ]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:[\t ]*(?:Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/;
+
+/** What `strconv.ParseInt(s, 0, 64)` (Go) takes, once the underscores are gone. */
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+
+/** go-yaml v2's `yamlStyleFloat`, once the underscores are gone. */
+const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** What `strconv.ParseFloat` takes after a leading `.`: underscores only between digits. */
+const GO_DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
+
+/** After `0b`, go-yaml v2 calls `strconv.ParseInt(rest, 2, 64)`, which takes a sign. */
+const GO_BINARY_SIGNED = /^0b[-+][01]+$/;
+
+const INT64_MAX = (BigInt(1) << BigInt(63)) - BigInt(1);
+const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
+
+/** Whether the integer literal `p` (Go syntax, no underscores) fits what ParseInt or ParseUint accepts. */
+function goIntFits(p: string): boolean {
+  const sign = p[0] === '-' || p[0] === '+' ? p[0] : '';
+  const body = sign ? p.slice(1) : p;
+  let digits: string;
+  if (/^0[xXoObB]/.test(body)) {
+    digits = `0${body[1].toLowerCase()}${body.slice(2)}`;
+  } else if (body.length > 1 && body[0] === '0') {
+    // a leading 0 is octal; with an 8 or a 9 it is no integer (a float then, below)
+    if (/[89]/.test(body)) return false;
+    digits = `0o${body.slice(1)}`;
+  } else {
+    digits = body;
+  }
+  const v = BigInt(digits);
+  if (sign === '-') return v <= INT64_MAX + BigInt(1);
+  if (sign === '+') return v <= INT64_MAX;
+  return v <= UINT64_MAX;
 }
 
 /**
- * A string as a YAML scalar that reads back as exactly that string.
- * Characters outside the Basic Multilingual Plane are written `\U0001f600`
- * (Go's reader refuses the surrogate pair `\ud83d\ude00`); a lone surrogate
- * (half a pair, which no UTF-8 file can hold) is refused, naming `path`.
+ * Whether go-yaml v2 reads the plain scalar `s` (starting with a digit, a
+ * sign or a point) as a number (resolve.go `resolve`, hints `D`, `S`, `.`).
  */
-export function yamlString(s: string, path?: string): string {
-  if (writesPlain(s)) {
-    return s;
+function goReadsNumber(s: string): boolean {
+  if (s[0] === '.') return GO_DOT_FLOAT.test(s) && Number.isFinite(Number(s.replace(/_/g, '')));
+  const p = s.includes('_') ? s.replace(/_/g, '') : s;
+  if (GO_INT.test(p) && goIntFits(p)) return true;
+  if (GO_FLOAT.test(p) && Number.isFinite(Number(p))) return true;
+  return GO_BINARY_SIGNED.test(p) && BigInt(p.slice(3)) <= (p[2] === '-' ? INT64_MAX + BigInt(1) : INT64_MAX);
+}
+
+/** Whether a one-line plain scalar `s` is read as something else than the string, by YAML 1.1 or by Go (class 1). */
+function readsAsOther(s: string): boolean {
+  if (s === '') return true;
+  const c = s.charCodeAt(0);
+  // digits, + - . ~, and the first letters of the YAML 1.1 words: nothing else starts a number, null or boolean
+  const digit = c >= 48 && c <= 57;
+  if (digit || c === 43 || c === 45 || c === 46) {
+    return YAML11_INT.test(s) || YAML11_FLOAT.test(s) || (digit && YAML11_TIMESTAMP.test(s)) || goReadsNumber(s);
   }
-  let out = '"';
+  if (s.length <= 5 && (c === 126 || 'yYnNtTfFoO'.includes(s[0]))) return YAML11_WORD.test(s);
+  // `E5` and the like: a float to YAML 1.1 (an exponent without digits before it)
+  return (c === 69 || c === 101) && YAML11_FLOAT.test(s);
+}
+
+/** The common case, written plain without further checks when `readsAsOther` is false. */
+const SIMPLE = /^[A-Za-z0-9_/.][A-Za-z0-9_./-]*$/;
+
+/**
+ * Whether the manifest writer writes the one-line string `s` plain as a
+ * value (below the top of the document). Readers of the library's own output
+ * (plan) rely on the same rule.
+ */
+export function writesPlain(s: string): boolean {
+  if (s === '<<') return true;
+  if (SIMPLE.test(s)) return !readsAsOther(s);
+  return !s.includes('\n') && !DOUBLE_QUOTED_ONLY.test(s) && !NOT_PLAIN.test(s) && !readsAsOther(s);
+}
+
+// ---------------------------------------------------------------------------
+// Quoted and block scalars
+
+/** Escapes of a double-quoted scalar, by character code (below U+00A0 and the Go-only ones). */
+const ESCAPES: { [code: number]: string } = {
+  0x00: '\\0', 0x07: '\\a', 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e',
+  0x22: '\\"', 0x5c: '\\\\', 0x85: '\\N', 0x2028: '\\L', 0x2029: '\\P', 0xfffe: '\\ufffe', 0xffff: '\\uffff',
+};
+
+/** Double-quoted scalars this long (as JSON writes them) or longer show their line breaks as folded lines. */
+const FOLD_FROM = 40;
+
+function refuseSurrogate(s: string, i: number, path: string | undefined): never {
+  throw new Error(
+    `${path === undefined ? 'a string' : `the ${path}`} holds half a UTF-16 surrogate pair (\\u${s.charCodeAt(i).toString(16)} at character ${i}), which no YAML reader accepts: expected text (a whole character)`,
+  );
+}
+
+/** How long JSON writes `s` (the measure `yaml` folds by). */
+function jsonLength(s: string): number {
+  let n = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const escaped = ESCAPES[c];
-    if (escaped !== undefined) {
-      out += escaped;
-    } else if (c >= 0x20 && c <= 0x7e) {
-      out += s[i];
+    n += c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : c < 0x20 ? 6 : 1;
+  }
+  return n;
+}
+
+/**
+ * `s` double-quoted. Line breaks of a long value (not a key) are folded:
+ * a break becomes a line break and an empty line, each further one an empty
+ * line, the next line indented by `indent`, a space that starts it escaped;
+ * a line break that ends the string stays `\n`. A space before a line
+ * break is escaped `\ `.
+ */
+function doubleQuoted(s: string, indent: string, key: boolean, path: string | undefined): string {
+  const fold = !key && jsonLength(s) >= FOLD_FROM;
+  const foldIndent = indent || (DOCUMENT_MARKER.test(s) ? '  ' : '');
+  let out = '"';
+  const last = s.length - 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      out += s.charCodeAt(i + 1) === 0x0a ? '\\ ' : ' ';
+    } else if (c === 0x0a && fold && i < last) {
+      out += '\n\n';
+      while (s.charCodeAt(i + 1) === 0x0a && i + 1 < last) {
+        out += '\n';
+        i++;
+      }
+      out += foldIndent;
+      if (s.charCodeAt(i + 1) === 0x20) {
+        // the space that starts the folded line (one escape, also when a line break follows it: class 6)
+        out += '\\ ';
+        i++;
+      }
+    } else if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfffe || c === 0xffff) {
+      out += ESCAPES[c] ?? `\\x${c.toString(16).padStart(2, '0')}`;
+    } else if (c === 0xfeff && i === 0) {
+      out += '\\ufeff';
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const low = s.charCodeAt(i + 1);
-      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) {
-        throw new Error(
-          `${path === undefined ? 'a string' : `the ${path}`} holds half a UTF-16 surrogate pair (\\u${c.toString(16)} at character ${i}), which no YAML reader accepts: expected text (a whole character)`,
-        );
-      }
-      out += '\\U' + s.codePointAt(i)!.toString(16).padStart(8, '0');
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) refuseSurrogate(s, i, path);
+      out += s[i] + s[i + 1];
       i++;
     } else {
-      out += '\\u' + c.toString(16).padStart(4, '0');
+      out += s[i];
     }
   }
   return out + '"';
 }
 
+/** `s` quoted: single quotes when it holds `"` and no `'` (and no line break), else double quotes. */
+function quoted(s: string, indent: string, key: boolean, path: string | undefined): string {
+  if (s.includes('"') && !s.includes("'") && !s.includes('\n')) return `'${s}'`;
+  return doubleQuoted(s, indent, key, path);
+}
+
+/** Blank lines Go takes the block's indentation from (class 5): only blanks and breaks, or a tab first. */
+const GO_BLOCK_MISREAD = /^[\t\n ]*$|^\n*\t/;
+
+/** Trailing spaces or tabs on the last line: a literal block cannot show them. */
+const BLANK_LAST_LINE = /\n[\t ]+$/;
+
+/** A multi-line string at `indent`: a literal block, or double-quoted where a block cannot hold it. */
+function block(s: string, atIndent: string, path: string | undefined): string {
+  // at the top of a document, a block that holds a document marker is indented
+  const indent = atIndent || (DOCUMENT_MARKER.test(s) ? '  ' : '');
+  if (BLANK_LAST_LINE.test(s) || (GO_BLOCK_MISREAD.test(s) && /[\t ]/.test(s))) return doubleQuoted(s, indent, false, path);
+  // the trailing blanks and breaks decide the chomping: none `-`, one break `` (clip), more `+` (keep)
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 0x0a && c !== 0x09 && c !== 0x20) break;
+    end--;
+  }
+  let tail = s.slice(end);
+  let body = s.slice(0, end);
+  const firstBreak = tail.indexOf('\n');
+  const chomp = firstBreak < 0 ? '-' : end === 0 || firstBreak !== tail.length - 1 ? '+' : '';
+  if (tail !== '') {
+    // the block's own line break ends the last line; breaks followed by more text start an indented line
+    if (tail.endsWith('\n')) tail = tail.slice(0, -1);
+    tail = tail.replace(/\n+(?=[^\n])/g, `$&${indent}`);
+  }
+  // leading spaces need an indentation indicator; leading empty lines stay as they are
+  let lead = 0;
+  let leadingSpace = false;
+  let lastBreak = -1;
+  for (; lead < body.length; lead++) {
+    const c = body.charCodeAt(lead);
+    if (c === 0x20) leadingSpace = true;
+    else if (c === 0x0a) lastBreak = lead;
+    else break;
+  }
+  let head = '';
+  if (lastBreak >= 0) {
+    head = body.slice(0, lastBreak + 1).replace(/\n+/g, `$&${indent}`);
+    body = body.slice(lastBreak + 1);
+  }
+  const header = (leadingSpace ? (indent ? '2' : '1') : '') + chomp;
+  return `|${header}\n${indent}${head}${body.replace(/\n+/g, `$&${indent}`)}${tail}`;
+}
+
 /**
- * Whether a multi-line string can be a literal block (`|`): printable
- * characters only (no carriage return, no YAML 1.1 line breaks such as
- * U+0085 or U+2028), and a first line that does not start with a space.
+ * A string value whose content starts at `indent` (the indentation of the
+ * lines of a block or of a folded double-quoted string).
  */
-const NOT_IN_LITERAL_BLOCK = /[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|[\u2028\u2029\ufeff]/;
-
-function literalBlockable(s: string): boolean {
-  if (!s.includes('\n') || s.startsWith(' ') || s.startsWith('\t') || s.startsWith('\n')) return false;
-  return !NOT_IN_LITERAL_BLOCK.test(s);
+function stringValue(s: string, indent: string, path: string | undefined): string {
+  if (indent === '' && s.charCodeAt(0) === 0xfeff) return doubleQuoted(s, indent, false, path);
+  if (SIMPLE.test(s)) {
+    if (readsAsOther(s)) return quoted(s, indent, false, path);
+    return indent === '' && s.startsWith('...') ? block(s, '  ', path) : s;
+  }
+  if (s === '<<') return s;
+  if (DOUBLE_QUOTED_ONLY.test(s)) return doubleQuoted(s, indent, false, path);
+  const multiLine = s.includes('\n');
+  if (NOT_PLAIN.test(s)) return multiLine ? block(s, indent, path) : quoted(s, indent, false, path);
+  if (multiLine) return block(s, indent, path);
+  // at the top of a document, a line that looks like a document marker is a block
+  if (indent === '' && DOCUMENT_MARKER.test(s)) return block(s, '  ', path);
+  if (readsAsOther(s)) return quoted(s, indent, false, path);
+  return s;
 }
 
-/** A multi-line string as a literal block at `indent`: `|-`, `|` or `|+` by its trailing newlines. */
-function literalBlock(s: string, indent: string): string {
-  const trailing = s.length - s.replace(/\n+$/, '').length;
-  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
-  // the line break after the last line is the block's own; with `|+` the empty lines before it are kept
-  const body = trailing === 0 ? s : s.slice(0, -1);
-  const lines = body.split('\n').map((l) => (l === '' ? '' : indent + l));
-  return `|${chomp}\n${lines.join('\n')}`;
+/**
+ * A key as written before `:`. `top`: a key of the document's top mapping,
+ * where a key starting with `---` or `...` is quoted.
+ */
+function keyString(s: string, top: boolean, path: string): string {
+  if (SIMPLE.test(s)) return readsAsOther(s) || (top && s.startsWith('...')) ? quoted(s, '', true, path) : s;
+  if (s === '<<') return '"<<"';
+  if (DOUBLE_QUOTED_ONLY.test(s) || s.includes('\n')) return doubleQuoted(s, '', true, path);
+  if (NOT_PLAIN.test(s) || (top && DOCUMENT_MARKER.test(s)) || readsAsOther(s)) return quoted(s, '', true, path);
+  return s;
 }
+
+/**
+ * A string as written as a value of a document's top mapping (a multi-line
+ * one as a block whose lines are indented by two spaces); `path` names it in
+ * an error.
+ */
+export function yamlString(s: string, path?: string): string {
+  return stringValue(s, '  ', path);
+}
+
+// ---------------------------------------------------------------------------
+// Collections
 
 function isMapping(v: unknown): v is { [key: string]: any } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A value that fits on the line of its key or dash, or undefined for a non-empty collection. */
-function inline(v: unknown, path: string): string {
-  if (v === null) return 'null';
+/** A value on the line of its key or dash (`indent`: where its block lines would start), or undefined for a non-empty collection. */
+function inline(v: unknown, indent: string, path: string): string | undefined {
+  if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'string':
-      return yamlString(v, `value at ${path || 'the top'}`);
+      return stringValue(v, indent, `value at ${path || 'the top'}`);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(v)) throw new Error(`value at ${path || 'the top'} is ${v}: Helm values cannot hold it`);
-      // String(-0) is "0"; Go's reader reads -0.0 as the float -0
-      return Object.is(v, -0) ? '-0.0' : String(v);
+      return Object.is(v, -0) ? '-0' : String(v);
     case 'object':
-      if (Array.isArray(v) && v.length === 0) return '[]';
-      if (!Array.isArray(v) && Object.keys(v as object).length === 0) return '{}';
-      throw new Error('internal: a non-empty collection is not inline');
+      if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+      return undefined;
     default:
       throw new Error(`value at ${path || 'the top'} is a ${typeof v}: Helm values hold only mappings, lists, strings, numbers, booleans and null`);
   }
 }
 
-function isBlock(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length > 0 : Object.keys(v as object).length > 0);
-}
+class Writer {
+  public out = '';
 
-function writeMapping(m: { [key: string]: any }, indent: string, lines: string[], path: string, firstPrefix?: string): void {
-  let first = true;
-  for (const key of Object.keys(m)) {
-    const v = m[key];
-    if (v === undefined) continue;
-    const prefix = first && firstPrefix !== undefined ? firstPrefix : indent;
-    first = false;
-    const p = path ? `${path}.${key}` : key;
-    const written = yamlString(key, `key at ${p}`);
-    // a long key: `? key` on its line, its value after `:` on the next
-    const explicit = written.length > MAX_IMPLICIT_KEY;
-    const k = explicit ? `? ${written}\n${indent}` : written;
-    if (isBlock(v)) {
-      lines.push(`${prefix}${k}:`);
-      if (Array.isArray(v)) writeSequence(v, indent + '  ', lines, p);
-      else writeMapping(v, indent + '  ', lines, p);
-    } else if (typeof v === 'string' && literalBlockable(v)) {
-      lines.push(`${prefix}${k}: ${literalBlock(v, indent + '  ')}`);
-    } else {
-      lines.push(`${prefix}${k}: ${inline(v, p)}`);
+  public constructor(private readonly undefinedAsNull: boolean) {}
+
+  /** The keys written of a mapping. */
+  private keysOf(m: { [key: string]: any }): string[] {
+    const keys = Object.keys(m);
+    return this.undefinedAsNull ? keys : keys.filter((k) => m[k] !== undefined);
+  }
+
+  /**
+   * A non-empty mapping (or `{}`) whose keys start at `indent`; the first
+   * line starts with `first` (a dash, or `: ` after an explicit key) instead.
+   */
+  public mapping(m: { [key: string]: any }, indent: string, path: string, first: string | undefined): void {
+    const keys = this.keysOf(m);
+    if (keys.length === 0) {
+      this.out += `${first ?? indent}{}\n`;
+      return;
+    }
+    const childIndent = indent + '  ';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const prefix = i === 0 && first !== undefined ? first : indent;
+      const p = path ? `${path}.${key}` : key;
+      const top = indent === '' && first === undefined;
+      // a byte order mark first in a document would be dropped (class 7)
+      const k = top && i === 0 && key.charCodeAt(0) === 0xfeff ? doubleQuoted(key, '', true, `key at ${p}`) : keyString(key, top, `key at ${p}`);
+      const v = m[key];
+      if (k.length > MAX_IMPLICIT_KEY) {
+        // `? key`, then the value after `: ` on the next line (a collection starts there too)
+        this.out += `${prefix}? ${k}\n`;
+        this.value(v, childIndent, p, `${indent}: `, `${indent}:`);
+        continue;
+      }
+      this.value(v, childIndent, p, undefined, `${prefix}${k}:`);
     }
   }
-  if (first) {
-    // every value was undefined: an empty mapping
-    lines.push(`${firstPrefix ?? indent}{}`);
+
+  /**
+   * The value of a key or a dash: `lead` is the line so far (`key:`);
+   * a collection starts on the same line after `compact` when given, else
+   * on the next lines at `indent`.
+   */
+  private value(v: unknown, indent: string, path: string, compact: string | undefined, lead: string): void {
+    const text = inline(v, indent, path);
+    if (text !== undefined) {
+      this.out += `${lead} ${text}\n`;
+      return;
+    }
+    if (Array.isArray(v)) {
+      if (compact !== undefined) {
+        this.sequence(v, indent, path, compact);
+      } else {
+        this.out += `${lead}\n`;
+        this.sequence(v, indent, path, undefined);
+      }
+      return;
+    }
+    const m = v as { [key: string]: any };
+    if (this.keysOf(m).length === 0) {
+      this.out += `${lead} {}\n`;
+    } else if (compact !== undefined) {
+      this.mapping(m, indent, path, compact);
+    } else {
+      this.out += `${lead}\n`;
+      this.mapping(m, indent, path, undefined);
+    }
+  }
+
+  /** A non-empty sequence whose dashes are at `indent`; the first line starts with `first` instead. */
+  public sequence(s: any[], indent: string, path: string, first: string | undefined): void {
+    const itemIndent = indent + '  ';
+    for (let i = 0; i < s.length; i++) {
+      const prefix = i === 0 && first !== undefined ? first : indent;
+      this.value(s[i], itemIndent, `${path}[${i}]`, `${prefix}- `, `${prefix}-`);
+    }
   }
 }
 
-function writeSequence(s: any[], indent: string, lines: string[], path: string): void {
-  s.forEach((v, i) => {
-    const p = `${path}[${i}]`;
-    if (typeof v === 'string' && literalBlockable(v)) {
-      lines.push(`${indent}- ${literalBlock(v, indent + '  ')}`);
-    } else if (!isBlock(v)) {
-      lines.push(`${indent}- ${v === undefined ? 'null' : inline(v, p)}`);
-    } else if (Array.isArray(v)) {
-      lines.push(`${indent}-`);
-      writeSequence(v, indent + '  ', lines, p);
-    } else {
-      writeMapping(v, indent + '  ', lines, p, `${indent}- `);
-    }
-  });
+function writeDocument(value: unknown, undefinedAsNull: boolean): string {
+  const w = new Writer(undefinedAsNull);
+  if (Array.isArray(value) && value.length > 0) {
+    w.sequence(value, '', '', undefined);
+    return w.out;
+  }
+  if (isMapping(value)) {
+    w.mapping(value, '', '', undefined);
+    return w.out;
+  }
+  return `${inline(value, '', '')}\n`;
 }

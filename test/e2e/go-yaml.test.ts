@@ -5,12 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { Chart, Yaml } from 'cdk8s';
 import fc from 'fast-check';
 import { describeWithTools, run } from './tools';
 import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
 import { main } from '../../src/cli/main';
 import { readHelmYaml } from '../../src/values/helm-yaml';
+import { toYamlDocuments } from '../../src/values/yaml';
 import { captureWarnings, GUIDE, tempDir } from '../util';
 
 const SECRETS_REPO = 'https://git.example.org/ops/wire-secrets.git';
@@ -152,6 +153,11 @@ const SPECIAL = [
   '#c', 'a #b', 'a: b', 'k:', '&a', '*a', '!t', '!!str', '%d', '@', '`', '"', "'", '[x]', '{x}', '|', '>', ' lead', 'trail ', 'a\nb', 'a\n', '\t', '\r\n',
   '\u0085', '\u2028', '\u2029', '\ufeff', '\u00a0', 'Müller', '😀', 'a😀b', '👩‍💻', '\u{10ffff}', '__proto__', 'constructor', 'toString', '\\', '\\u0041',
   'k'.repeat(1030), 'ü'.repeat(171), '😀'.repeat(300),
+  // written plain now, as cdk8s writes them
+  '15m0s', '5.32.0', '203.0.113.10', 'https://x.example.com/y', 'a b', "it's", '"q" x', 'x: y', 'yEs', 'e', '0x', '1e400', '9223372036854775808',
+  // where the writer leaves cdk8s' bytes for Go (src/values/yaml.ts)
+  '0O17', '0X1F', '0B101', '0b-1', '0b+1', '+_1', '-_1', '0_x1F', '1e1_0', '1e_5', '.5e1_0', '1.5E+1_0', '\x7f', '\x80\x9f', '\ufffe', '\uffff',
+  ' \n', '  \n', '\n \n', '\tx\ny', '\n\tx', `${'x'.repeat(40)}\n \n\x01`, `${'x'.repeat(40)}\n\n\x01 y\n\n z`, 'a\u0085\nb', '\ufeffk',
 ];
 const control = fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 4 });
 const text = fc.oneof(fc.constantFrom(...SPECIAL), fc.string(), fc.string({ unit: 'grapheme' }), control, fc.string({ unit: fc.constantFrom('a', ':', ' ', '#', '\n', '😀', 'ü', '"', '\\', '\u0000') }));
@@ -207,4 +213,52 @@ describeWithTools(['helm', 'kubectl'], "random values through every format, read
       { numRuns: 8, ...(process.env.CI ? { seed: 20261201 } : {}) },
     );
   }, 300_000);
+});
+
+/**
+ * One string of each class where the manifest writer leaves cdk8s' bytes
+ * (src/values/yaml.ts): kubectl misreads or refuses what a plain cdk8s App
+ * writes for it, and reads what WireApp writes.
+ */
+const GO_CLASSES: Array<[string, string]> = [
+  ['1: a number to Go (0o)', '0o17'],
+  ['1: a number to Go (0X)', '0X1F'],
+  ['1: a number to Go (0b and a sign)', '0b-1'],
+  ['1: a number to Go (underscore after the sign)', '+_1'],
+  ['1: a number to Go (underscore in the exponent)', '1e1_0'],
+  ['1: a number to Go (a point first, underscore in the exponent)', '.5e1_0'],
+  ['2: the merge key', '<<'],
+  ['3: a character Go refuses unescaped (DEL)', 'a\x7fb'],
+  ['3: a character Go refuses unescaped (U+FFFE)', '\ufffe'],
+  ['4: a line break to Go (NEL)', 'a\u0085b'],
+  ['4: a line break to Go (LS)', 'a\u2028b'],
+  ['5: a block of blanks', ' \n'],
+  ['5: a block whose first line starts with a tab', '\tx\ny'],
+  ['6: a folded line starting with a space before a break', `${'x'.repeat(40)}\n \n\x01`],
+  ['7: a byte order mark first in the document', '\ufeffk'],
+];
+
+describeWithTools(['kubectl'], "the manifest writer's deviations from cdk8s' bytes: kubectl misreads cdk8s' bytes and reads ours", (tools) => {
+  const dir = tempDir('go-yaml-classes-');
+
+  /** What kubectl reads from `text` (the value of the top key `s` and the spec), or its error. */
+  async function kubectlProbe(name: string, text: string, s: string): Promise<unknown> {
+    const file = path.join(dir, `${name}.yaml`);
+    fs.writeFileSync(file, text);
+    try {
+      const [o] = await kubectlReads(tools.kubectl, file);
+      return { first: o[s], spec: o.spec };
+    } catch (e) {
+      return `refused: ${(e as Error).message.split('\n')[0]}`;
+    }
+  }
+
+  test.each(GO_CLASSES)('class %s', async (_, s) => {
+    // the string first in the document (class 7), as a key and as a value, alone and in a list
+    const object = { [s]: 'first', apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'probe' }, spec: { v: s, l: [s], k: { [s]: 'x' } } };
+    const expected = { first: 'first', spec: object.spec };
+    const name = Buffer.from(s).toString('hex').slice(0, 40);
+    expect(await kubectlProbe(`${name}-ours`, toYamlDocuments([object]), s)).toEqual(expected);
+    expect(await kubectlProbe(`${name}-cdk8s`, Yaml.stringify(object), s)).not.toEqual(expected);
+  }, 60_000);
 });

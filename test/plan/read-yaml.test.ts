@@ -5,7 +5,10 @@ import { toYaml } from '../../src/values/yaml';
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('__proto__', 'constructor', 'yes', 'No', 'on', 'null', 'true', '~', '1:20', 'E5', 'a:b', 'a:', 'x\ny', 'x\n', 'x\n\n', '\nx', ' x', '-', '- x', '"q"', '#c', '010', '1e+21'),
+  fc.constantFrom(
+    '__proto__', 'constructor', 'yes', 'No', 'on', 'null', 'true', '~', '1:20', 'E5', 'a:b', 'a:', 'x\ny', 'x\n', 'x\n\n', '\nx', ' x', '-', '- x', '"q"', '#c', '010', '1e+21',
+    'a b', "it's", 'a"b', ' x\ny', '\n\nx\n\n', 'ü😀', '\x01\x7f\u0085', '15m0s', '<<', '0o17', 'x'.repeat(45) + '\n\x01',
+  ),
   fc.stringMatching(/^[a-z][a-z0-9.:-]{0,10}$/),
 );
 const scalar = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
@@ -35,12 +38,14 @@ test('YAML outside the subset is not read (the general library reads it), and wh
   const others = [
     'a: 1 # comment\n',
     'a: {b: 1}\n',
-    "a: 'x'\n",
+    "a: 'it''s'\n",
+    '? k\n: 1\n',
+    'a: |1\n  x\n',
     'a: &x 1\nb: *x\n',
     'a:\n    b: 1\n',
     'a: yes\n',
     'a: 010\n',
-    'a: x y\n',
+    'a: x  #y\n',
     'a:\tb\n',
     'a: 1\na: 2\n',
     'a: |\n  x\n\n',

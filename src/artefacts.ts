@@ -186,8 +186,12 @@ export interface WireAppProps extends AppProps {
  *
  * With the default output (one file per chart), the manifests are written
  * with the library's own YAML writer, which is several times faster than the
- * general one at thousands of objects; the objects, their order and the file
- * names are cdk8s' own. Other output types use cdk8s' synth unchanged.
+ * general one at thousands of objects; the objects, their order, the file
+ * names and the bytes are cdk8s' own, except for the rare strings that
+ * Kubernetes' YAML reader (go-yaml) would misread as cdk8s writes them
+ * (numbers only Go reads such as `0o17`, the key `<<`, some control and line
+ * break characters, blank-only or tab-first multi-line text). Other output
+ * types use cdk8s' synth unchanged.
  */
 export class WireApp extends App {
   private readonly recordMetadata: boolean;

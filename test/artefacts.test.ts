@@ -23,6 +23,32 @@ describe('artefact files', () => {
     expect(modeOf(outdir, 'edge/red.example.com/haproxy.cfg')).toBe(0o644);
   });
 
+  test.each([
+    ['under a umask that takes the read bits of others away', 0o077, false],
+    ['over files of the same paths with other modes', 0o022, true],
+  ])('the modes are exactly those asked for %s', (_name, mask, over) => {
+    const outdir = tempDir('artefacts-');
+    if (over) {
+      fs.mkdirSync(path.join(outdir, 'edge'));
+      fs.writeFileSync(path.join(outdir, 'deploy.sh'), 'old', { mode: 0o600 });
+      fs.writeFileSync(path.join(outdir, 'edge', 'haproxy.cfg'), 'old', { mode: 0o777 });
+      fs.chmodSync(path.join(outdir, 'edge', 'haproxy.cfg'), 0o777);
+    }
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ArtefactFile(chart, 'cfg', { path: 'edge/haproxy.cfg', content: 'global\n' });
+    new ArtefactFile(chart, 'sh', { path: 'deploy.sh', content: '#!/bin/sh\n', executable: true });
+    const before = process.umask(mask);
+    try {
+      app.synth();
+    } finally {
+      process.umask(before);
+    }
+    expect(modeOf(outdir, 'deploy.sh')).toBe(0o755);
+    expect(modeOf(outdir, 'edge/haproxy.cfg')).toBe(0o644);
+    expect(fs.readFileSync(path.join(outdir, 'edge/haproxy.cfg'), 'utf8')).toBe('global\n');
+  });
+
   test('content computed at synth time by a subclass', () => {
     class Counted extends ArtefactFile {
       public render(): string {

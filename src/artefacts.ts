@@ -23,12 +23,23 @@ export function duringSynthesis<T>(scope: IConstruct, fn: () => T): T {
   if (frozen.has(root)) {
     return fn();
   }
-  frozen.set(root, ++synthesisCount);
+  const synthesis = ++synthesisCount;
+  frozen.set(root, synthesis);
   try {
     return fn();
   } finally {
     frozen.delete(root);
+    renderings.delete(synthesis);
   }
+}
+
+/** The JSON of each `RenderedObject`, per synthesis in progress (dropped when it ends). */
+const renderings = new Map<number, WeakMap<RenderedObject, any>>();
+
+/** Drop the JSON rendered so far in the synthesis of `scope` (once the manifests are written, it is not read again). */
+function forgetRenderings(scope: IConstruct): void {
+  const synthesis = synthesisOf(scope);
+  if (synthesis !== undefined) renderings.delete(synthesis);
 }
 
 /** The number of the synthesis the app of `scope` is in, if it is being synthesized by `duringSynthesis`. */
@@ -43,17 +54,22 @@ export function synthesisOf(scope: IConstruct): number | undefined {
  * one rendering.
  */
 export class RenderedObject extends ApiObject {
-  private rendered?: { readonly synthesis: number; readonly json: any };
-
   public toJson(): any {
     const synthesis = synthesisOf(this);
     if (synthesis === undefined) {
       return super.toJson();
     }
-    if (this.rendered?.synthesis !== synthesis) {
-      this.rendered = { synthesis, json: super.toJson() };
+    let rendered = renderings.get(synthesis);
+    if (rendered === undefined) {
+      rendered = new WeakMap();
+      renderings.set(synthesis, rendered);
     }
-    return this.rendered.json;
+    let json = rendered.get(this);
+    if (json === undefined) {
+      json = super.toJson();
+      rendered.set(this, json);
+    }
+    return json;
   }
 }
 
@@ -154,7 +170,8 @@ export class Artefacts {
    * @param outdir the output folder
    */
   public static write(scope: IConstruct, outdir: string): WrittenArtefact[] {
-    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: Buffer.from(f.render(), 'utf8') }));
+    // rendered as text (most of it is held by the files already); each is encoded only as it is written
+    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: f.render() }));
     const written: WrittenArtefact[] = [];
     const folders = new Set<string>();
     for (const { file, data } of rendered) {
@@ -165,7 +182,7 @@ export class Artefacts {
         folders.add(folder);
       }
       writeWithMode(target, data, file.executable ? 0o755 : 0o644);
-      written.push({ path: file.path, bytes: data.length });
+      written.push({ path: file.path, bytes: Buffer.byteLength(data, 'utf8') });
     }
     return written;
   }
@@ -177,7 +194,7 @@ export class Artefacts {
  * own mode until it is set. (One system call fewer per file at thousands of
  * files than setting the mode every time.)
  */
-function writeWithMode(target: string, data: Buffer, mode: number): void {
+function writeWithMode(target: string, data: string, mode: number): void {
   try {
     fs.writeFileSync(target, data, { mode, flag: 'wx' });
     if ((mode & currentUmask()) === 0) return;
@@ -243,13 +260,19 @@ export class WireApp extends App {
       Artefacts.write(this, this.outdir);
       return;
     }
+    this.writeManifests(charts);
+    forgetRenderings(this);
+    // neither the manifests' text nor the objects' JSON is held while the other files are rendered
+    Artefacts.write(this, this.outdir);
+  }
+
+  private writeManifests(charts: Chart[]): void {
     // every chart is rendered (and the app validated) before the first file is written
     const files = charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
     fs.mkdirSync(this.outdir, { recursive: true });
     for (const { name, text } of files) {
       fs.writeFileSync(path.join(this.outdir, name), text, 'utf8');
     }
-    Artefacts.write(this, this.outdir);
   }
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */

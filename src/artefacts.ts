@@ -188,6 +188,36 @@ export class Artefacts {
   }
 }
 
+/** How much YAML is gathered before it is written. */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Write `toYamlDocuments(docs)` to `file`, document by document: the same
+ * bytes, without the whole text in memory.
+ */
+export function writeDocuments(file: string, docs: readonly any[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      pending = [];
+      size = 0;
+    };
+    docs.forEach((doc, i) => {
+      const text = (i === 0 ? '' : '---\n') + toYamlDocuments([doc]);
+      pending.push(text);
+      size += text.length;
+      if (size >= WRITE_CHUNK) flush();
+    });
+    if (pending.length > 0) flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Write `data` to `target` with exactly `mode`: a new file gets it when it is
  * created, unless the umask takes bits away; a file that was there keeps its
@@ -267,12 +297,22 @@ export class WireApp extends App {
   }
 
   private writeManifests(charts: Chart[]): void {
-    // every chart is rendered (and the app validated) before the first file is written
-    const files = charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
+    // each chart is written as it is rendered, beside its file; the files take their names only once every
+    // chart is rendered, so a failure leaves no manifest (and at thousands of objects no file is held whole)
     fs.mkdirSync(this.outdir, { recursive: true });
-    for (const { name, text } of files) {
-      fs.writeFileSync(path.join(this.outdir, name), text, 'utf8');
+    const staged: Array<{ readonly partial: string; readonly target: string }> = [];
+    try {
+      for (const chart of charts) {
+        const target = path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`);
+        const partial = path.join(this.outdir, `.${path.basename(target)}.partial-${process.pid}`);
+        staged.push({ partial, target });
+        writeDocuments(partial, chart.toJson());
+      }
+    } catch (e) {
+      for (const { partial } of staged) fs.rmSync(partial, { force: true });
+      throw e;
     }
+    for (const { partial, target } of staged) fs.renameSync(partial, target);
   }
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */

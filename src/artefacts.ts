@@ -23,12 +23,23 @@ export function duringSynthesis<T>(scope: IConstruct, fn: () => T): T {
   if (frozen.has(root)) {
     return fn();
   }
-  frozen.set(root, ++synthesisCount);
+  const synthesis = ++synthesisCount;
+  frozen.set(root, synthesis);
   try {
     return fn();
   } finally {
     frozen.delete(root);
+    renderings.delete(synthesis);
   }
+}
+
+/** The JSON of each `RenderedObject`, per synthesis in progress (dropped when it ends). */
+const renderings = new Map<number, WeakMap<RenderedObject, any>>();
+
+/** Drop the JSON rendered so far in the synthesis of `scope` (once the manifests are written, it is not read again). */
+function forgetRenderings(scope: IConstruct): void {
+  const synthesis = synthesisOf(scope);
+  if (synthesis !== undefined) renderings.delete(synthesis);
 }
 
 /** The number of the synthesis the app of `scope` is in, if it is being synthesized by `duringSynthesis`. */
@@ -43,17 +54,22 @@ export function synthesisOf(scope: IConstruct): number | undefined {
  * one rendering.
  */
 export class RenderedObject extends ApiObject {
-  private rendered?: { readonly synthesis: number; readonly json: any };
-
   public toJson(): any {
     const synthesis = synthesisOf(this);
     if (synthesis === undefined) {
       return super.toJson();
     }
-    if (this.rendered?.synthesis !== synthesis) {
-      this.rendered = { synthesis, json: super.toJson() };
+    let rendered = renderings.get(synthesis);
+    if (rendered === undefined) {
+      rendered = new WeakMap();
+      renderings.set(synthesis, rendered);
     }
-    return this.rendered.json;
+    let json = rendered.get(this);
+    if (json === undefined) {
+      json = super.toJson();
+      rendered.set(this, json);
+    }
+    return json;
   }
 }
 
@@ -154,16 +170,77 @@ export class Artefacts {
    * @param outdir the output folder
    */
   public static write(scope: IConstruct, outdir: string): WrittenArtefact[] {
-    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: Buffer.from(f.render(), 'utf8') }));
+    // rendered as text (most of it is held by the files already); each is encoded only as it is written
+    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: f.render() }));
     const written: WrittenArtefact[] = [];
+    const folders = new Set<string>();
     for (const { file, data } of rendered) {
       const target = path.join(outdir, ...file.path.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, data, { mode: file.executable ? 0o755 : 0o644 });
-      fs.chmodSync(target, file.executable ? 0o755 : 0o644);
-      written.push({ path: file.path, bytes: data.length });
+      const folder = path.dirname(target);
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      writeWithMode(target, data, file.executable ? 0o755 : 0o644);
+      written.push({ path: file.path, bytes: Buffer.byteLength(data, 'utf8') });
     }
     return written;
+  }
+}
+
+/** How much YAML is gathered before it is written. */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Write `toYamlDocuments(docs)` to `file`, document by document: the same
+ * bytes, without the whole text in memory.
+ */
+export function writeDocuments(file: string, docs: readonly any[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      pending = [];
+      size = 0;
+    };
+    docs.forEach((doc, i) => {
+      const text = (i === 0 ? '' : '---\n') + toYamlDocuments([doc]);
+      pending.push(text);
+      size += text.length;
+      if (size >= WRITE_CHUNK) flush();
+    });
+    if (pending.length > 0) flush();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Write `data` to `target` with exactly `mode`: a new file gets it when it is
+ * created, unless the umask takes bits away; a file that was there keeps its
+ * own mode until it is set. (One system call fewer per file at thousands of
+ * files than setting the mode every time.)
+ */
+function writeWithMode(target: string, data: string, mode: number): void {
+  try {
+    fs.writeFileSync(target, data, { mode, flag: 'wx' });
+    if ((mode & currentUmask()) === 0) return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    fs.writeFileSync(target, data);
+  }
+  fs.chmodSync(target, mode);
+}
+
+/** The process's umask (every bit, so that the mode is always set, where it cannot be read). */
+function currentUmask(): number {
+  try {
+    return process.umask();
+  } catch {
+    return 0o777;
   }
 }
 
@@ -217,13 +294,29 @@ export class WireApp extends App {
       Artefacts.write(this, this.outdir);
       return;
     }
-    // every chart is rendered (and the app validated) before the first file is written
-    const files = charts.map((chart) => ({ name: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, text: toYamlDocuments(chart.toJson()) }));
-    fs.mkdirSync(this.outdir, { recursive: true });
-    for (const { name, text } of files) {
-      fs.writeFileSync(path.join(this.outdir, name), text, 'utf8');
-    }
+    this.writeManifests(charts);
+    forgetRenderings(this);
+    // neither the manifests' text nor the objects' JSON is held while the other files are rendered
     Artefacts.write(this, this.outdir);
+  }
+
+  private writeManifests(charts: Chart[]): void {
+    // each chart is written as it is rendered, beside its file; the files take their names only once every
+    // chart is rendered, so a failure leaves no manifest (and at thousands of objects no file is held whole)
+    fs.mkdirSync(this.outdir, { recursive: true });
+    const staged: Array<{ readonly partial: string; readonly target: string }> = [];
+    try {
+      for (const chart of charts) {
+        const target = path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`);
+        const partial = path.join(this.outdir, `.${path.basename(target)}.partial-${process.pid}`);
+        staged.push({ partial, target });
+        writeDocuments(partial, chart.toJson());
+      }
+    } catch (e) {
+      for (const { partial } of staged) fs.rmSync(partial, { force: true });
+      throw e;
+    }
+    for (const { partial, target } of staged) fs.renameSync(partial, target);
   }
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */

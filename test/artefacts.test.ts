@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
+import { writeDocuments } from '../src/artefacts';
+import { toYamlDocuments } from '../src/values/yaml';
 import { errorOf, filesBelow, tempDir } from './util';
 
 function modeOf(dir: string, file: string): number {
@@ -21,6 +23,55 @@ describe('artefact files', () => {
     expect(fs.readFileSync(path.join(outdir, 'edge/red.example.com/haproxy.cfg'), 'utf8')).toBe('global\n');
     expect(modeOf(outdir, 'deploy.sh')).toBe(0o755);
     expect(modeOf(outdir, 'edge/red.example.com/haproxy.cfg')).toBe(0o644);
+  });
+
+  test.each([
+    ['under a umask that takes the read bits of others away', 0o077, false],
+    ['over files of the same paths with other modes', 0o022, true],
+  ])('the modes are exactly those asked for %s', (_name, mask, over) => {
+    const outdir = tempDir('artefacts-');
+    if (over) {
+      fs.mkdirSync(path.join(outdir, 'edge'));
+      fs.writeFileSync(path.join(outdir, 'deploy.sh'), 'old', { mode: 0o600 });
+      fs.writeFileSync(path.join(outdir, 'edge', 'haproxy.cfg'), 'old', { mode: 0o777 });
+      fs.chmodSync(path.join(outdir, 'edge', 'haproxy.cfg'), 0o777);
+    }
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ArtefactFile(chart, 'cfg', { path: 'edge/haproxy.cfg', content: 'global\n' });
+    new ArtefactFile(chart, 'sh', { path: 'deploy.sh', content: '#!/bin/sh\n', executable: true });
+    const before = process.umask(mask);
+    try {
+      app.synth();
+    } finally {
+      process.umask(before);
+    }
+    expect(modeOf(outdir, 'deploy.sh')).toBe(0o755);
+    expect(modeOf(outdir, 'edge/haproxy.cfg')).toBe(0o644);
+    expect(fs.readFileSync(path.join(outdir, 'edge/haproxy.cfg'), 'utf8')).toBe('global\n');
+  });
+
+  test('manifests are written document by document with the bytes of the whole text', () => {
+    const dir = tempDir('artefacts-');
+    const big = Array.from({ length: 3000 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `c${i}` }, data: { text: 'é€ x'.repeat(200 + (i % 7)) } }));
+    const cases: any[][] = [[], [{ a: 1 }], [undefined, { a: 'b' }, undefined], big];
+    cases.forEach((docs, i) => {
+      const file = path.join(dir, `${i}.yaml`);
+      writeDocuments(file, docs);
+      expect(fs.readFileSync(file).equals(Buffer.from(toYamlDocuments(docs), 'utf8'))).toBe(true);
+    });
+    // more than one write's worth (1 MiB), so the chunks are joined at their seams
+    expect(fs.statSync(path.join(dir, '3.yaml')).size).toBeGreaterThan(2 * 1024 * 1024);
+  });
+
+  test('a chart that cannot be written leaves no manifest, whole or partial, of any chart', () => {
+    const outdir = tempDir('artefacts-');
+    const app = new WireApp({ outdir });
+    new ApiObject(new Chart(app, 'first'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    // half a surrogate pair: no YAML reader accepts it, so the writer refuses it
+    new ApiObject(new Chart(app, 'second'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' }, data: { k: 'a\ud800b' } });
+    expect(errorOf(() => app.synth())).toContain('half a UTF-16 surrogate pair');
+    expect(filesBelow(outdir)).toEqual([]);
   });
 
   test('content computed at synth time by a subclass', () => {

@@ -81,8 +81,13 @@ export function parseHaproxyConfig(text: string): HaproxyConfig {
 
 /** Whether a text is an HAProxy configuration: it parses into at least one proxy section and has nothing outside sections. */
 export function isHaproxyConfig(text: string): boolean {
+  return haproxyConfigOf(text) !== undefined;
+}
+
+/** The parsed configuration, when a text is an HAProxy configuration (see `isHaproxyConfig`); parsed once. */
+export function haproxyConfigOf(text: string): HaproxyConfig | undefined {
   const config = parseHaproxyConfig(text);
-  return config.outside.length === 0 && config.sections.some((s) => PROXY_SECTIONS.has(s.keyword) && s.keyword !== 'defaults');
+  return config.outside.length === 0 && config.sections.some((s) => PROXY_SECTIONS.has(s.keyword) && s.keyword !== 'defaults') ? config : undefined;
 }
 
 /** An address HAProxy listens on (a `bind` line), or forwards to (a `server` line). */
@@ -162,8 +167,16 @@ function isUnspecified(address: string): boolean {
   return /^[0:]+$/.test(address);
 }
 
+const SPECIAL = /["'\\#]/;
+const BLANKS = /[ \t\r]+/;
+
 /** The words of one line: comments dropped, quotes and escapes resolved. */
 function splitWords(line: string): string[] {
+  if (!SPECIAL.test(line)) {
+    // no quote, escape or comment: the words are the runs between blanks
+    const plain = line.split(BLANKS);
+    return plain[0] === '' || plain[plain.length - 1] === '' ? plain.filter((w) => w !== '') : plain;
+  }
   const words: string[] = [];
   let word = '';
   let inWord = false;

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
-import { isHaproxyConfig, listeningAddresses, parseHaproxyConfig } from './haproxy-config';
+import { haproxyConfigOf, listeningAddresses } from './haproxy-config';
 import { observeIngressChart } from './ingress-chart';
 import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from './observer';
 import { asAddress } from './text';
@@ -408,9 +408,10 @@ const LISTEN = /^\s*listen\s+(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):\d+/i;
  */
 function observeFile(o: DomainObserver, path: string, content: string): void {
   const artefact = `file ${path}`;
-  const haproxy = isHaproxyConfig(content);
+  const config = haproxyConfigOf(content);
+  const haproxy = config !== undefined;
   if (haproxy) {
-    for (const bind of listeningAddresses(parseHaproxyConfig(content))) {
+    for (const bind of listeningAddresses(config)) {
       o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
     }
   }

@@ -82,14 +82,23 @@ export class UnlinkabilityReport {
   /** The identifiers each domain shows (what the report files list), sorted; computed once. */
   private identifiersByDomain(): Map<string, Observation[]> {
     if (this.listedByDomain === undefined) {
-      const byDomain = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
-      for (const o of sortObservations(this.unsorted.filter((x) => LISTED_KINDS.includes(x.kind)))) {
-        let list = byDomain.get(o.domain);
+      // grouped by domain first, then each domain's sorted: the order of sorting them all, with short sorts
+      const groups = new Map<string, Observation[]>(this.domains.map((d) => [d, []]));
+      const others: string[] = [];
+      for (const o of this.unsorted) {
+        if (!LISTED_KINDS.includes(o.kind)) continue;
+        let list = groups.get(o.domain);
         if (list === undefined) {
           list = [];
-          byDomain.set(o.domain, list);
+          groups.set(o.domain, list);
+          others.push(o.domain);
         }
         list.push(o);
+      }
+      // the report's domains (sorted), then any other domain an observation names, sorted
+      const byDomain = new Map<string, Observation[]>();
+      for (const d of [...this.domains, ...others.sort(byCodeUnit)]) {
+        byDomain.set(d, sortWithinDomain(groups.get(d)!));
       }
       this.listedByDomain = byDomain;
     }
@@ -141,7 +150,12 @@ export class UnlinkabilityReport {
     for (const [domain, list] of this.identifiersByDomain()) {
       byDomain.set(
         domain,
-        list.map((o) => JSON.stringify({ kind: o.kind, value: o.value, artefact: o.artefact, ...(o.path === undefined ? {} : { path: o.path }) })),
+        // JSON.stringify({ kind, value, artefact, path }), written without the object
+        list.map(
+          (o) =>
+            `{"kind":${JSON.stringify(o.kind)},"value":${JSON.stringify(o.value)},"artefact":${JSON.stringify(o.artefact)}` +
+            `${o.path === undefined ? '' : `,"path":${JSON.stringify(o.path)}`}}`,
+        ),
       );
     }
     const doc = {
@@ -281,6 +295,15 @@ function cell(text: string): string {
 function sortObservations(observations: readonly Observation[]): Observation[] {
   return observations
     .map((o) => ({ o, key: `${o.domain}\u0000${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
+    .sort((a, b) => byCodeUnit(a.key, b.key))
+    .map((x) => x.o);
+}
+
+/** Observations of one domain sorted by artefact, path, kind and value (`sortObservations` without the domain). */
+function sortWithinDomain(observations: readonly Observation[]): Observation[] {
+  if (observations.length <= 1) return [...observations];
+  return observations
+    .map((o) => ({ o, key: `${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
     .sort((a, b) => byCodeUnit(a.key, b.key))
     .map((x) => x.o);
 }

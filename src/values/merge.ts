@@ -347,6 +347,17 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
     }
     return found; // no host name without a dot
   }
+  if (!NON_ASCII.test(other)) {
+    // ASCII after decoding (e.g. an HAProxy log format's `%[...]`): the Unicode token's letters, marks and
+    // digits are exactly [a-z0-9] here, so the ASCII token finds the same tokens, faster
+    const ascii = other.includes('.') ? other.toLowerCase().match(HOST_TOKEN) ?? [] : [];
+    namesIn(
+      ascii.filter((t) => t.includes('.')),
+      domains,
+      found,
+    );
+    return found;
+  }
   const tokens: string[] = [];
   for (const token of other.match(UNICODE_HOST_TOKEN) ?? []) {
     const ascii = /^[\x00-\x7f]*$/.test(token) ? token.toLowerCase() : domainToASCII(token);
@@ -368,6 +379,8 @@ function namesIn(tokens: readonly string[], domains: ReadonlySet<string>, found:
     }
   }
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A host-like token in any script: letters, marks, digits, "-" and dots. */
 const UNICODE_HOST_TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}])?/gu;
@@ -393,7 +406,8 @@ function respelled(text: string): string | undefined {
       }
     });
   }
-  return out.normalize('NFKC').replace(OTHER_DOTS, '.');
+  // NFKC leaves ASCII as it is
+  return NON_ASCII.test(out) ? out.normalize('NFKC').replace(OTHER_DOTS, '.') : out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { DomainIngress, FluxDriftDetection, HelmChartFailurePolicy, IngressTls, MultiIngressBackend, MultiIngressBackendProps, ReleaseFormat, ReleaseSpec, WireApp, WireCharts } from '../../src';
 import { describeSecrets } from '../../src/report';
@@ -440,6 +440,29 @@ describe('plain values files', () => {
     expect(fs.statSync(path.join(outdir, 'deploy.sh')).mode % 0o1000).toBe(0o755);
     expect(printed.join('\n')).toContain('provide these 4 secret values files before the releases install');
     expect(printed.join('\n')).toContain('values file secrets/wire-server-secrets/secrets.yaml for release wire-server');
+  });
+
+  test('without entry points wire.k8s.yaml is empty, as a plain cdk8s App writes it, and deploy.sh says why and applies nothing', () => {
+    const write = (app: WireApp | App) => {
+      new MultiIngressBackend(new Chart(app, 'wire'), 'backend', { ...GUIDE, releaseFormat: ReleaseFormat.valuesFiles() });
+      const output = captureWarnings();
+      try {
+        app.synth();
+      } finally {
+        output.restore();
+      }
+    };
+    const ours = tempDir('formats-');
+    const plain = tempDir('formats-');
+    write(new WireApp({ outdir: ours }));
+    write(new App({ outdir: plain }));
+    // cdk8s writes a manifest for every chart, with objects or not: WireApp writes the same file
+    expect(fs.readFileSync(path.join(plain, 'wire.k8s.yaml'), 'utf8')).toBe('');
+    expect(fs.readFileSync(path.join(ours, 'wire.k8s.yaml'), 'utf8')).toBe('');
+    const script = fs.readFileSync(path.join(ours, 'deploy.sh'), 'utf8');
+    expect(script).toContain('# The deployment has no other Kubernetes objects, so there is nothing to kubectl apply.\n');
+    expect(script).toContain('# "wire.k8s.yaml" is empty: cdk8s writes a manifest for every chart, and that chart has no objects.\n');
+    expect(script).not.toContain('kubectl apply -f');
   });
 
   test('deploy.sh installs wire-server and webapp first, each with its values file and secret values files', () => {

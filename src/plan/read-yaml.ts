@@ -13,6 +13,8 @@
 
 import { writesPlain } from '../values/yaml';
 
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)/m;
+
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:e[-+][0-9]+)?$/;
 
 /** Not in the subset (thrown without a stack, it is not an error). */
@@ -271,7 +273,8 @@ class Reader {
  * in the library's subset (then read it with a general YAML library).
  */
 export function readOwnYaml(text: string): unknown {
-  if (!text.endsWith('\n') || text.includes('\r')) return undefined;
+  // a line that starts with `---` or `...` may end the document (the writer indents or quotes such text)
+  if (!text.endsWith('\n') || text.includes('\r') || DOCUMENT_MARKER.test(text)) return undefined;
   const lines = text.slice(0, -1).split('\n');
   try {
     return new Reader(lines).document();

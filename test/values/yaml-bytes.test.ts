@@ -14,8 +14,10 @@ import { toYamlDocuments } from '../../src/values/yaml';
  * them must come out byte for byte as cdk8s writes it).
  */
 function goClass(s: string, asKey: boolean): string | undefined {
-  // 1: Go removes underscores and reads 0o, 0X, 0B, 0b-1 and exponents with underscores as numbers
-  if (/^[-+.0-9]/.test(s) && /^[-+]?(?:0[oOxXbB][-+]?[0-9a-fA-F]+|[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?)$/.test(s.replace(/_/g, ''))) return 'number';
+  // 1: Go removes underscores and reads 0o, 0X, 0B, 0b-1 and exponents with underscores as numbers (where cdk8s writes them plain)
+  if (/^[-+.0-9]/.test(s) && /^[-+]?(?:0[oOxXbB][-+]?[0-9a-fA-F]+|[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?)$/.test(s.replace(/_/g, '')) && Yaml.stringify({ v: s }) === `v: ${s}\n`) {
+    return 'number';
+  }
   if (asKey && s === '<<') return 'merge key';
   if (asKey && s.startsWith('\ufeff')) return 'byte order mark';
   if (/[\x7f-\x9f\ufffe\uffff]/.test(s)) return 'refused character';
@@ -85,12 +87,14 @@ const asRead = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) => 
 
 describe('the manifest writer and cdk8s write the same bytes', () => {
   test('for random documents, except where the strings are in a Go class (then ours reads back as the data)', () => {
+    let compared = 0;
     fc.assert(
       fc.property(fc.array(document, { minLength: 1, maxLength: 3 }), (docs) => {
         const ours = toYamlDocuments(docs);
         const theirs = Yaml.stringify(...docs);
         const classes = docs.flatMap((d) => deviations(d));
         if (classes.length === 0) {
+          compared++;
           expect(ours).toBe(theirs);
         } else {
           const read = parseAllDocuments(ours, { version: '1.1', uniqueKeys: false }).map((d) => d.toJSON());
@@ -99,6 +103,8 @@ describe('the manifest writer and cdk8s write the same bytes', () => {
       }),
       { numRuns: 3000 },
     );
+    // most documents are compared byte for byte (the classes are rare)
+    expect(compared).toBeGreaterThan(1500);
   });
 
   test('each awkward string, as a key, as a value and in a list', () => {

@@ -126,6 +126,17 @@ export class ArtefactFile extends Construct {
     this.content = props.content ?? '';
   }
 
+  /**
+   * The content in pieces, for a file too large to hold whole (the audit
+   * report at thousands of domains): written piece by piece by
+   * `Artefacts.write`. Undefined: written from `render()`.
+   *
+   * @internal
+   */
+  public _renderPieces(): Iterable<string> | undefined {
+    return undefined;
+  }
+
   /** The file's content, computed when the app is synthesized. */
   public render(): string {
     return this.content;
@@ -170,21 +181,49 @@ export class Artefacts {
    * @param outdir the output folder
    */
   public static write(scope: IConstruct, outdir: string): WrittenArtefact[] {
-    // rendered as text (most of it is held by the files already); each is encoded only as it is written
-    const rendered = Artefacts.of(scope).map((f) => ({ file: f, data: f.render() }));
-    const written: WrittenArtefact[] = [];
+    const files = Artefacts.of(scope);
     const folders = new Set<string>();
-    for (const { file, data } of rendered) {
+    const created: string[] = [];
+    const folderOf = (file: ArtefactFile): string => {
       const target = path.join(outdir, ...file.path.split('/'));
       const folder = path.dirname(target);
       if (!folders.has(folder)) {
-        fs.mkdirSync(folder, { recursive: true });
+        const first = fs.mkdirSync(folder, { recursive: true });
+        if (first !== undefined) created.push(first);
         folders.add(folder);
       }
-      writeWithMode(target, data, file.executable ? 0o755 : 0o644);
-      written.push({ path: file.path, bytes: Buffer.byteLength(data, 'utf8') });
+      return target;
+    };
+    // files rendered in pieces are written first, each beside its place, and take their names last
+    const staged: Array<{ readonly file: ArtefactFile; readonly partial: string; readonly target: string; readonly bytes: number }> = [];
+    let rendered: Array<{ readonly file: ArtefactFile; readonly data: string }>;
+    try {
+      for (const file of files) {
+        const pieces = file._renderPieces();
+        if (pieces === undefined) continue;
+        const target = folderOf(file);
+        const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
+        staged.push({ file, partial, target, bytes: writePieces(partial, pieces) });
+      }
+      // every other file is rendered (as text: most of it is held by the files already) before one is written
+      const inPieces = new Set(staged.map((x) => x.file));
+      rendered = files.filter((f) => !inPieces.has(f)).map((f) => ({ file: f, data: f.render() }));
+    } catch (e) {
+      for (const { partial } of staged) fs.rmSync(partial, { force: true });
+      for (const folder of created) fs.rmSync(folder, { recursive: true, force: true });
+      throw e;
     }
-    return written;
+    const bytes = new Map<ArtefactFile, number>();
+    for (const { file, data } of rendered) {
+      writeWithMode(folderOf(file), data, file.executable ? 0o755 : 0o644);
+      bytes.set(file, Buffer.byteLength(data, 'utf8'));
+    }
+    for (const { file, partial, target, bytes: size } of staged) {
+      fs.renameSync(partial, target);
+      fs.chmodSync(target, file.executable ? 0o755 : 0o644);
+      bytes.set(file, size);
+    }
+    return files.map((file) => ({ path: file.path, bytes: bytes.get(file)! }));
   }
 }
 
@@ -196,26 +235,40 @@ const WRITE_CHUNK = 1 << 20;
  * bytes, without the whole text in memory.
  */
 export function writeDocuments(file: string, docs: readonly any[]): void {
+  writePieces(file, documentPieces(docs));
+}
+
+/** Each document as `toYamlDocuments` writes it, after the separator (`---`) when it is not the first. */
+function* documentPieces(docs: readonly any[]): Iterable<string> {
+  for (let i = 0; i < docs.length; i++) {
+    yield (i === 0 ? '' : '---\n') + toYamlDocuments([docs[i]]);
+  }
+}
+
+/** Write the pieces of a text to `file` as they come, a chunk at a time; the number of bytes written. */
+function writePieces(file: string, pieces: Iterable<string>): number {
   const fd = fs.openSync(file, 'w');
+  let total = 0;
   try {
     let pending: string[] = [];
     let size = 0;
     const flush = () => {
       const bytes = Buffer.from(pending.join(''), 'utf8');
       for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+      total += bytes.length;
       pending = [];
       size = 0;
     };
-    docs.forEach((doc, i) => {
-      const text = (i === 0 ? '' : '---\n') + toYamlDocuments([doc]);
-      pending.push(text);
-      size += text.length;
+    for (const piece of pieces) {
+      pending.push(piece);
+      size += piece.length;
       if (size >= WRITE_CHUNK) flush();
-    });
+    }
     if (pending.length > 0) flush();
   } finally {
     fs.closeSync(fd);
   }
+  return total;
 }
 
 /**

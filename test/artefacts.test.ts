@@ -120,6 +120,44 @@ describe('artefact files', () => {
     expect(errorOf(() => new ArtefactFile(chart, 'x', { path: p }))).toBe(`artefact path ${JSON.stringify(p)} is not valid: ${expected}`);
   });
 
+  test('a file written in pieces is written whole, and one that fails part way leaves nothing, not even its folder', () => {
+    class InPieces extends ArtefactFile {
+      public constructor(scope: Chart, id: string, filePath: string, private readonly failAfter?: number) {
+        super(scope, id, { path: filePath });
+      }
+      public *_renderPieces(): Generator<string> {
+        for (let i = 0; i < 5; i++) {
+          if (i === this.failAfter) throw new Error('cannot render');
+          yield 'piece '.repeat(300_000) + `${i}\n`; // more than one write's worth in all
+        }
+      }
+      public render(): string {
+        return [...this._renderPieces()].join('');
+      }
+    }
+    const whole = tempDir('artefacts-');
+    const fine = new Chart(new WireApp({ outdir: whole }), 'wire');
+    new InPieces(fine, 'big', 'report/big.txt');
+    new ArtefactFile(fine, 'a', { path: 'a.txt', content: 'a' });
+    const written = Artefacts.write(fine, whole);
+    const expected = Array.from({ length: 5 }, (_, i) => 'piece '.repeat(300_000) + `${i}\n`).join('');
+    expect(fs.readFileSync(path.join(whole, 'report', 'big.txt'), 'utf8')).toBe(expected);
+    expect(written).toEqual([
+      { path: 'a.txt', bytes: 1 },
+      { path: 'report/big.txt', bytes: Buffer.byteLength(expected) },
+    ]);
+    expect(filesBelow(whole)).toEqual(['a.txt', 'report/big.txt']);
+    expect(modeOf(whole, 'report/big.txt')).toBe(0o644);
+
+    const outdir = path.join(tempDir('artefacts-'), 'out');
+    const failing = new Chart(new WireApp({ outdir }), 'wire');
+    new InPieces(failing, 'ok', 'report/ok.txt');
+    new InPieces(failing, 'bad', 'report/deeper/bad.txt', 3);
+    new ArtefactFile(failing, 'a', { path: 'a.txt', content: 'a' });
+    expect(errorOf(() => Artefacts.write(failing, outdir))).toBe('cannot render');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
   test('Artefacts.write renders everything before writing', () => {
     class Failing extends ArtefactFile {
       public render(): string {

@@ -87,12 +87,17 @@ export class UnlinkabilityReportFile extends ArtefactFile {
     return x !== null && typeof x === 'object' && REPORT_FILE in x;
   }
 
-  public constructor(scope: Construct, id: string, path: string, private readonly renderReport: () => string) {
+  public constructor(scope: Construct, id: string, path: string, private readonly renderReport: () => Iterable<string>) {
     super(scope, id, { path });
     Object.defineProperty(this, REPORT_FILE, { value: true });
   }
 
   public render(): string {
+    return [...this.renderReport()].join('');
+  }
+
+  /** @internal */
+  public _renderPieces(): Iterable<string> {
     return this.renderReport();
   }
 }
@@ -104,8 +109,8 @@ export class UnlinkabilityReportFile extends ArtefactFile {
  * summary and the warnings are printed once.
  */
 export function auditAtSynth(scope: Construct, audit: () => UnlinkabilityReport): void {
-  new UnlinkabilityReportFile(scope, 'UnlinkabilityMarkdown', UnlinkabilityReport.MARKDOWN_PATH, () => audit().renderMarkdown());
-  new UnlinkabilityReportFile(scope, 'UnlinkabilityJson', UnlinkabilityReport.JSON_PATH, () => audit().renderJson());
+  new UnlinkabilityReportFile(scope, 'UnlinkabilityMarkdown', UnlinkabilityReport.MARKDOWN_PATH, () => audit()._markdownPieces());
+  new UnlinkabilityReportFile(scope, 'UnlinkabilityJson', UnlinkabilityReport.JSON_PATH, () => audit()._jsonPieces());
   let printed = false; // cdk8s validates more than once per synth
   scope.node.addValidation({
     validate: () => {

@@ -146,18 +146,16 @@ export class UnlinkabilityReport {
    * audit read (text observations) is in `observations` of the API.
    */
   public renderJson(): string {
-    const byDomain = new Map<string, string[]>();
-    for (const [domain, list] of this.identifiersByDomain()) {
-      byDomain.set(
-        domain,
-        // JSON.stringify({ kind, value, artefact, path }), written without the object
-        list.map(
-          (o) =>
-            `{"kind":${JSON.stringify(o.kind)},"value":${JSON.stringify(o.value)},"artefact":${JSON.stringify(o.artefact)}` +
-            `${o.path === undefined ? '' : `,"path":${JSON.stringify(o.path)}`}}`,
-        ),
-      );
-    }
+    return [...this._jsonPieces()].join('');
+  }
+
+  /**
+   * `renderJson()` in pieces, a domain at a time (what the report file
+   * writes, so that the whole text is never held at once).
+   *
+   * @internal
+   */
+  public *_jsonPieces(): Generator<string> {
     const doc = {
       report: 'cdk8s-wire-multi-ingress unlinkability audit',
       version: 1,
@@ -181,16 +179,39 @@ export class UnlinkabilityReport {
       observations: {},
     };
     const head = JSON.stringify(doc, undefined, 2);
-    const domains = [...byDomain].map(
-      ([domain, lines]) => `    ${JSON.stringify(domain)}: [${lines.length === 0 ? '' : `\n      ${lines.join(',\n      ')}\n    `}]`,
-    );
-    const observations = domains.length === 0 ? '{}' : `{\n${domains.join(',\n')}\n  }`;
     // the observations, written by hand, replace the empty object the last key got
-    return `${head.slice(0, head.length - '{}\n}'.length)}${observations}\n}\n`;
+    yield head.slice(0, head.length - '{}\n}'.length);
+    const byDomain = this.identifiersByDomain();
+    if (byDomain.size === 0) {
+      yield '{}';
+    } else {
+      let first = true;
+      for (const [domain, list] of byDomain) {
+        // JSON.stringify({ kind, value, artefact, path }), written without the object
+        const lines = list.map(
+          (o) =>
+            `{"kind":${JSON.stringify(o.kind)},"value":${JSON.stringify(o.value)},"artefact":${JSON.stringify(o.artefact)}` +
+            `${o.path === undefined ? '' : `,"path":${JSON.stringify(o.path)}`}}`,
+        );
+        yield `${first ? '{\n' : ',\n'}    ${JSON.stringify(domain)}: [${lines.length === 0 ? '' : `\n      ${lines.join(',\n      ')}\n    `}]`;
+        first = false;
+      }
+      yield '\n  }';
+    }
+    yield '\n}\n';
   }
 
   /** The report as Markdown (human-readable), ending with a newline. */
   public renderMarkdown(): string {
+    return [...this._markdownPieces()].join('');
+  }
+
+  /**
+   * `renderMarkdown()` in pieces, a domain at a time.
+   *
+   * @internal
+   */
+  public *_markdownPieces(): Generator<string> {
     const s = this.summary();
     const lines: string[] = [
       '# Unlinkability audit',
@@ -240,20 +261,23 @@ export class UnlinkabilityReport {
       'Host names, addresses, certificates, issuers and e-mail addresses the public of each domain can observe, ' +
         `collected from the emitted output. Every other string that could name a domain, and that the audit read, is in ${code('observations')} of ${code('audit()')}.`,
     );
+    // the lines so far, then each domain's lines: every line after the first follows a line break
+    yield lines.join('\n');
     const byDomain = this.identifiersByDomain();
     for (const domain of this.domains) {
-      lines.push('', `### ${code(domain)}${domain === this.defaultDomain ? ' (default)' : ''}`, '');
+      const section = ['', '', `### ${code(domain)}${domain === this.defaultDomain ? ' (default)' : ''}`, ''];
       const rows = byDomain.get(domain) ?? [];
       if (rows.length === 0) {
-        lines.push('Nothing observed.');
-        continue;
+        section.push('Nothing observed.');
+      } else {
+        section.push('| kind | value | artefact | path |', '|---|---|---|---|');
+        for (const o of rows) {
+          section.push(`| ${o.kind} | ${cell(code(o.value))} | ${cell(prose(o.artefact))} | ${o.path === undefined ? '' : cell(code(o.path))} |`);
+        }
       }
-      lines.push('| kind | value | artefact | path |', '|---|---|---|---|');
-      for (const o of rows) {
-        lines.push(`| ${o.kind} | ${cell(code(o.value))} | ${cell(prose(o.artefact))} | ${o.path === undefined ? '' : cell(code(o.path))} |`);
-      }
+      yield section.join('\n');
     }
-    return `${lines.join('\n')}\n`;
+    yield '\n';
   }
 
   private summary(): { error: number; warning: number; info: number; acknowledged: number } {

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { MultiIngressBackend, WireApp } from '../src';
-import { edgeProxyNamespace, loadConfig, toProps } from '../src/cli/config';
 import { captureWarnings, GUIDE, tempDir } from './util';
+import { edgeProxyNamespace, loadConfig, toProps } from '../src/cli/config';
 
 const FORMATS = ['helmchart', 'flux', 'argocd', 'values'] as const;
 

@@ -26,8 +26,22 @@ function fail(): never {
 
 /** Escapes of a double-quoted scalar that stand for one character. */
 const ESCAPED: { [c: string]: string } = {
-  '0': '\0', 'a': '\x07', 'b': '\b', 't': '\t', 'n': '\n', 'v': '\v', 'f': '\f', 'r': '\r', 'e': '\x1b', ' ': ' ', '"': '"', '\\': '\\',
-  'N': '\u0085', '_': '\u00a0', 'L': '\u2028', 'P': '\u2029',
+  '0': '\0',
+  'a': '\x07',
+  'b': '\b',
+  't': '\t',
+  'n': '\n',
+  'v': '\v',
+  'f': '\f',
+  'r': '\r',
+  'e': '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '\\': '\\',
+  'N': '\u0085',
+  '_': '\u00a0',
+  'L': '\u2028',
+  'P': '\u2029',
 };
 const HEX = /^[0-9a-fA-F]+$/;
 

@@ -139,8 +139,8 @@ const GO_DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
 /** After `0b`, go-yaml v2 calls `strconv.ParseInt(rest, 2, 64)`, which takes a sign. */
 const GO_BINARY_SIGNED = /^0b[-+][01]+$/;
 
-const INT64_MAX = (BigInt(1) << BigInt(63)) - BigInt(1);
-const UINT64_MAX = (BigInt(1) << BigInt(64)) - BigInt(1);
+const INT64_MAX = BigInt('9223372036854775807');
+const UINT64_MAX = BigInt('18446744073709551615');
 
 /** Whether the integer literal `p` (Go syntax, no underscores) fits what ParseInt or ParseUint accepts. */
 function goIntFits(p: string): boolean {
@@ -207,8 +207,22 @@ export function writesPlain(s: string): boolean {
 
 /** Escapes of a double-quoted scalar, by character code (below U+00A0 and the Go-only ones). */
 const ESCAPES: { [code: number]: string } = {
-  0x00: '\\0', 0x07: '\\a', 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x1b: '\\e',
-  0x22: '\\"', 0x5c: '\\\\', 0x85: '\\N', 0x2028: '\\L', 0x2029: '\\P', 0xfffe: '\\ufffe', 0xffff: '\\uffff',
+  0x00: '\\0',
+  0x07: '\\a',
+  0x08: '\\b',
+  0x09: '\\t',
+  0x0a: '\\n',
+  0x0b: '\\v',
+  0x0c: '\\f',
+  0x0d: '\\r',
+  0x1b: '\\e',
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x85: '\\N',
+  0x2028: '\\L',
+  0x2029: '\\P',
+  0xfffe: '\\ufffe',
+  0xffff: '\\uffff',
 };
 
 /** Double-quoted scalars this long (as JSON writes them) or longer show their line breaks as folded lines. */

@@ -242,9 +242,9 @@ describeWithTools(['kubectl'], "the manifest writer's deviations from cdk8s' byt
   const dir = tempDir('go-yaml-classes-');
 
   /** What kubectl reads from `text` (the value of the top key `s` and the spec), or its error. */
-  async function kubectlProbe(name: string, text: string, s: string): Promise<unknown> {
+  async function kubectlProbe(name: string, yaml: string, s: string): Promise<unknown> {
     const file = path.join(dir, `${name}.yaml`);
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, yaml);
     try {
       const [o] = await kubectlReads(tools.kubectl, file);
       return { first: o[s], spec: o.spec };

@@ -47,7 +47,7 @@ function deviations(v: unknown, out: string[] = []): string[] {
 /** Strings that YAML writers and readers treat specially. */
 const AWKWARD = [
   '', ' ', 'a b', ' lead', 'trail ', 'a: b', 'a:b', 'k:', ':', '::', 'a #b', 'a#b', '#c', '- x', '-', '--', '-x', '? k', '?', '?x', ': x', ',x', 'x,', '[x]', '{x}',
-  '&a', '*a', '!t', '!!str', '%d', '@', '`', '|', '>', '"', "'", '"quoted"', "'single'", `it's "x"`, "it's", 'a"b', '\\', '\\n', 'a\\"b',
+  '&a', '*a', '!t', '!!str', '%d', '@', '`', '|', '>', '"', "'", '"quoted"', "'single'", 'it\'s "x"', "it's", 'a"b', '\\', '\\n', 'a\\"b',
   'yes', 'Yes', 'YES', 'yEs', 'No', 'on', 'On', 'ON', 'oN', 'off', 'y', 'Y', 'n', 'N', 'true', 'True', 'TRUE', 'tRUE', 'false', 'null', 'Null', 'NULL', 'nULL', '~',
   '010', '0o17', '0O17', '-0o17', '0x1F', '0X1F', '0x_1F', '0b101', '0B101', '0b-1', '0b+1', '-0b11', '1_000', '+_1', '-_1', '0_x1F', '1e3', '1E5', '1e1_0', '1e_5', '.5e1_0',
   '1.5e3_0', '+1', '-1', '+.5', '.5', '1.', '.', '._', '1..2', '08', '09.5', '1:20', '190:20:30', '1:20.5', '.inf', '-.Inf', '+.INF', '.NaN', '.nan', 'E5', 'e5', 'E-0',

@@ -70,8 +70,8 @@ describe('the YAML writer for Helm values', () => {
     ['a😀b𝄞', 'a😀b𝄞'],
     // quoted, with a double quote and no single one: single quotes
     ['say "hi"', 'say "hi"'],
-    ['"hi" there', `'"hi" there'`],
-    ["it's: x", `"it's: x"`],
+    ['"hi" there', '\'"hi" there\''],
+    ["it's: x", '"it\'s: x"'],
   ])('%j is written as %s', (input, expected) => {
     expect(yamlString(input)).toBe(expected);
   });

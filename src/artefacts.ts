@@ -228,7 +228,7 @@ export class Artefacts {
 }
 
 /** How much YAML is gathered before it is written. */
-const WRITE_CHUNK = 1 << 20;
+const WRITE_CHUNK = 1024 * 1024;
 
 /**
  * Write `toYamlDocuments(docs)` to `file`, document by document: the same
@@ -280,6 +280,8 @@ function writePieces(file: string, pieces: Iterable<string>): number {
 function writeWithMode(target: string, data: string, mode: number): void {
   try {
     fs.writeFileSync(target, data, { mode, flag: 'wx' });
+    // file mode bits: the umask took none of them
+    // eslint-disable-next-line no-bitwise
     if ((mode & currentUmask()) === 0) return;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

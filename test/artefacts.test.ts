@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
+import { errorOf, filesBelow, tempDir } from './util';
 import { writeDocuments } from '../src/artefacts';
 import { toYamlDocuments } from '../src/values/yaml';
-import { errorOf, filesBelow, tempDir } from './util';
 
 function modeOf(dir: string, file: string): number {
   return fs.statSync(path.join(dir, file)).mode % 0o1000;

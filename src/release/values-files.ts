@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArtefactFile, manifestFiles } from '../artefacts';
-import { quote } from '../errors';
-import { listed } from '../audit/text';
 import { ReleaseOrder, checkDuration, isOciRepository, ociChartReference } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
+import { listed } from '../audit/text';
+import { quote } from '../errors';
 import { shellWord } from '../quoting';
 import { toYamlRendering } from '../values/yaml';
 

@@ -122,9 +122,9 @@ export class ObservationCollector {
     };
     const tree = (artefact: string, node: unknown, options: TextOptions, basePath: string = ''): void => {
       // most strings name no domain: their key path is not even built
-      walk(node, basePath === '' ? [] : [basePath], (value, path) => {
+      walk(node, basePath === '' ? [] : [basePath], (value, keys) => {
         if (couldNameDomain(value)) {
-          const p = path();
+          const p = pathOf(keys);
           text(artefact, value, p === '' ? undefined : p, options);
         }
       }, options.skip);
@@ -182,17 +182,18 @@ export class ObservationCollector {
   }
 }
 
+/** Visit every string and key of a tree with the keys that lead to it (read them at once: the array changes as the walk goes on). */
 function walk(
   node: unknown,
   keys: Array<string | number>,
-  visit: (value: string, path: () => string) => void,
+  visit: (value: string, keys: ReadonlyArray<string | number>) => void,
   skip?: (node: unknown) => boolean,
 ): void {
   if (skip !== undefined && skip(node)) {
     return;
   }
   if (typeof node === 'string') {
-    visit(node, () => pathOf(keys));
+    visit(node, keys);
   } else if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       keys.push(i);
@@ -203,7 +204,7 @@ function walk(
     for (const key of Object.keys(node)) {
       keys.push(key);
       // a key names a domain as much as a value does (`red.example.com: x`)
-      visit(key, () => pathOf(keys));
+      visit(key, keys);
       walk((node as { [key: string]: unknown })[key], keys, visit, skip);
       keys.pop();
     }

@@ -298,17 +298,20 @@ function code(value: string): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+  return text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ') : text;
 }
+
+const HTML_SPECIAL = /[&<>]/;
 
 /** Prose: one line, `<` and `>` escaped so that `account.<domain>` is not read as HTML. */
 function prose(text: string): string {
-  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const line = oneLine(text);
+  return HTML_SPECIAL.test(line) ? line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : line;
 }
 
 /** A table cell: `|` escaped. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|');
+  return text.includes('|') ? text.replace(/\|/g, '\\|') : text;
 }
 
 /**
@@ -325,9 +328,7 @@ function sortObservations(observations: readonly Observation[]): Observation[] {
 
 /** Observations of one domain sorted by artefact, path, kind and value (`sortObservations` without the domain). */
 function sortWithinDomain(observations: readonly Observation[]): Observation[] {
-  if (observations.length <= 1) return [...observations];
-  return observations
-    .map((o) => ({ o, key: `${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
-    .sort((a, b) => byCodeUnit(a.key, b.key))
-    .map((x) => x.o);
+  return [...observations].sort(
+    (a, b) => byCodeUnit(a.artefact, b.artefact) || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.kind, b.kind) || byCodeUnit(a.value, b.value),
+  );
 }

@@ -228,7 +228,14 @@ const ESCAPES: { [code: number]: string } = {
 /** Double-quoted scalars this long (as JSON writes them) or longer show their line breaks as folded lines. */
 const FOLD_FROM = 40;
 
-function refuseSurrogate(s: string, i: number, path: string | undefined): never {
+/**
+ * What is being written, for an error: a text, or an object whose text is
+ * built only when an error names it (the writer's key path: building it for
+ * every key would cost more than the writing).
+ */
+type Where = string | undefined | { toString(): string };
+
+function refuseSurrogate(s: string, i: number, path: Where): never {
   throw new Error(
     `${path === undefined ? 'a string' : `the ${path}`} holds half a UTF-16 surrogate pair (\\u${s.charCodeAt(i).toString(16)} at character ${i}), which no YAML reader accepts: expected text (a whole character)`,
   );
@@ -251,7 +258,7 @@ function jsonLength(s: string): number {
  * a line break that ends the string stays `\n`. A space before a line
  * break is escaped `\ `.
  */
-function doubleQuoted(s: string, indent: string, key: boolean, path: string | undefined): string {
+function doubleQuoted(s: string, indent: string, key: boolean, path: Where): string {
   const fold = !key && jsonLength(s) >= FOLD_FROM;
   const foldIndent = indent || (DOCUMENT_MARKER.test(s) ? '  ' : '');
   let out = '"';
@@ -289,7 +296,7 @@ function doubleQuoted(s: string, indent: string, key: boolean, path: string | un
 }
 
 /** `s` quoted: single quotes when it holds `"` and no `'` (and no line break), else double quotes. */
-function quoted(s: string, indent: string, key: boolean, path: string | undefined): string {
+function quoted(s: string, indent: string, key: boolean, path: Where): string {
   if (s.includes('"') && !s.includes("'") && !s.includes('\n')) return `'${s}'`;
   return doubleQuoted(s, indent, key, path);
 }
@@ -301,7 +308,18 @@ const GO_BLOCK_MISREAD = /^[\t\n ]*$|^\n*\t/;
 const BLANK_LAST_LINE = /\n[\t ]+$/;
 
 /** A multi-line string at `indent`: a literal block, or double-quoted where a block cannot hold it. */
-function block(s: string, atIndent: string, path: string | undefined): string {
+/** The last block written: a release's values text is often written twice in a row (a HelmChart and its HelmChartConfig). */
+let lastBlock: { s: string; atIndent: string; text: string } | undefined;
+
+function block(s: string, atIndent: string, path: Where): string {
+  if (lastBlock !== undefined && lastBlock.atIndent === atIndent && lastBlock.s === s) return lastBlock.text;
+  const text = writeBlock(s, atIndent, path);
+  // a small one only: the last text stays in memory until the next
+  lastBlock = s.length <= 65536 ? { s, atIndent, text } : undefined;
+  return text;
+}
+
+function writeBlock(s: string, atIndent: string, path: Where): string {
   // at the top of a document, a block that holds a document marker is indented
   const indent = atIndent || (DOCUMENT_MARKER.test(s) ? '  ' : '');
   if (BLANK_LAST_LINE.test(s) || (GO_BLOCK_MISREAD.test(s) && /[\t ]/.test(s))) return doubleQuoted(s, indent, false, path);
@@ -344,7 +362,7 @@ function block(s: string, atIndent: string, path: string | undefined): string {
  * A string value whose content starts at `indent` (the indentation of the
  * lines of a block or of a folded double-quoted string).
  */
-function stringValue(s: string, indent: string, path: string | undefined): string {
+function stringValue(s: string, indent: string, path: Where): string {
   if (indent === '' && s.charCodeAt(0) === 0xfeff) return doubleQuoted(s, indent, false, path);
   if (SIMPLE.test(s)) {
     if (readsAsOther(s)) return quoted(s, indent, false, path);
@@ -365,7 +383,7 @@ function stringValue(s: string, indent: string, path: string | undefined): strin
  * A key as written before `:`. `top`: a key of the document's top mapping,
  * where a key starting with `---` or `...` is quoted.
  */
-function keyString(s: string, top: boolean, path: string): string {
+function keyString(s: string, top: boolean, path: Where): string {
   if (SIMPLE.test(s)) return readsAsOther(s) || (top && s.startsWith('...')) ? quoted(s, '', true, path) : s;
   if (s === '<<') return '"<<"';
   if (DOUBLE_QUOTED_ONLY.test(s) || s.includes('\n')) return doubleQuoted(s, '', true, path);
@@ -390,28 +408,43 @@ function isMapping(v: unknown): v is { [key: string]: any } {
 }
 
 /** A value on the line of its key or dash (`indent`: where its block lines would start), or undefined for a non-empty collection. */
-function inline(v: unknown, indent: string, path: string): string | undefined {
+function inline(v: unknown, indent: string, where: Where): string | undefined {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'string':
-      return stringValue(v, indent, `value at ${path || 'the top'}`);
+      return stringValue(v, indent, where);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(v)) throw new Error(`value at ${path || 'the top'} is ${v}: Helm values cannot hold it`);
+      if (!Number.isFinite(v)) throw new Error(`${where} is ${v}: Helm values cannot hold it`);
       return Object.is(v, -0) ? '-0' : String(v);
     case 'object':
       if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
       return undefined;
     default:
-      throw new Error(`value at ${path || 'the top'} is a ${typeof v}: Helm values hold only mappings, lists, strings, numbers, booleans and null`);
+      throw new Error(`${where} is a ${typeof v}: Helm values hold only mappings, lists, strings, numbers, booleans and null`);
   }
 }
 
 class Writer {
   public out = '';
+  /** The keys and indexes that lead to what is being written. */
+  private readonly keys: Array<string | number> = [];
+  /** The key being written, for an error (`key at a.b`). */
+  private readonly keyWhere = { toString: () => `key at ${this.path()}` };
+  /** The value being written, for an error (`value at a.b[0]`). */
+  private readonly valueWhere = { toString: () => `value at ${this.path() || 'the top'}` };
 
   public constructor(private readonly undefinedAsNull: boolean) {}
+
+  /** `a.b[0].c` */
+  private path(): string {
+    let path = '';
+    for (const k of this.keys) {
+      path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+    }
+    return path;
+  }
 
   /** The keys written of a mapping. */
   private keysOf(m: { [key: string]: any }): string[] {
@@ -423,7 +456,7 @@ class Writer {
    * A non-empty mapping (or `{}`) whose keys start at `indent`; the first
    * line starts with `first` (a dash, or `: ` after an explicit key) instead.
    */
-  public mapping(m: { [key: string]: any }, indent: string, path: string, first: string | undefined): void {
+  public mapping(m: { [key: string]: any }, indent: string, first: string | undefined): void {
     const keys = this.keysOf(m);
     if (keys.length === 0) {
       this.out += `${first ?? indent}{}\n`;
@@ -433,18 +466,19 @@ class Writer {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const prefix = i === 0 && first !== undefined ? first : indent;
-      const p = path ? `${path}.${key}` : key;
+      this.keys.push(key);
       const top = indent === '' && first === undefined;
       // a byte order mark first in a document would be dropped (class 7)
-      const k = top && i === 0 && key.charCodeAt(0) === 0xfeff ? doubleQuoted(key, '', true, `key at ${p}`) : keyString(key, top, `key at ${p}`);
+      const k = top && i === 0 && key.charCodeAt(0) === 0xfeff ? doubleQuoted(key, '', true, this.keyWhere) : keyString(key, top, this.keyWhere);
       const v = m[key];
       if (k.length > MAX_IMPLICIT_KEY) {
         // `? key`, then the value after `: ` on the next line (a collection starts there too)
         this.out += `${prefix}? ${k}\n`;
-        this.value(v, childIndent, p, `${indent}: `, `${indent}:`);
-        continue;
+        this.value(v, childIndent, `${indent}: `, `${indent}:`);
+      } else {
+        this.value(v, childIndent, undefined, `${prefix}${k}:`);
       }
-      this.value(v, childIndent, p, undefined, `${prefix}${k}:`);
+      this.keys.pop();
     }
   }
 
@@ -453,18 +487,18 @@ class Writer {
    * a collection starts on the same line after `compact` when given, else
    * on the next lines at `indent`.
    */
-  private value(v: unknown, indent: string, path: string, compact: string | undefined, lead: string): void {
-    const text = inline(v, indent, path);
+  private value(v: unknown, indent: string, compact: string | undefined, lead: string): void {
+    const text = inline(v, indent, this.valueWhere);
     if (text !== undefined) {
       this.out += `${lead} ${text}\n`;
       return;
     }
     if (Array.isArray(v)) {
       if (compact !== undefined) {
-        this.sequence(v, indent, path, compact);
+        this.sequence(v, indent, compact);
       } else {
         this.out += `${lead}\n`;
-        this.sequence(v, indent, path, undefined);
+        this.sequence(v, indent, undefined);
       }
       return;
     }
@@ -472,19 +506,21 @@ class Writer {
     if (this.keysOf(m).length === 0) {
       this.out += `${lead} {}\n`;
     } else if (compact !== undefined) {
-      this.mapping(m, indent, path, compact);
+      this.mapping(m, indent, compact);
     } else {
       this.out += `${lead}\n`;
-      this.mapping(m, indent, path, undefined);
+      this.mapping(m, indent, undefined);
     }
   }
 
   /** A non-empty sequence whose dashes are at `indent`; the first line starts with `first` instead. */
-  public sequence(s: any[], indent: string, path: string, first: string | undefined): void {
+  public sequence(s: any[], indent: string, first: string | undefined): void {
     const itemIndent = indent + '  ';
     for (let i = 0; i < s.length; i++) {
       const prefix = i === 0 && first !== undefined ? first : indent;
-      this.value(s[i], itemIndent, `${path}[${i}]`, `${prefix}- `, `${prefix}-`);
+      this.keys.push(i);
+      this.value(s[i], itemIndent, `${prefix}- `, `${prefix}-`);
+      this.keys.pop();
     }
   }
 }
@@ -492,12 +528,12 @@ class Writer {
 function writeDocument(value: unknown, undefinedAsNull: boolean): string {
   const w = new Writer(undefinedAsNull);
   if (Array.isArray(value) && value.length > 0) {
-    w.sequence(value, '', '', undefined);
+    w.sequence(value, '', undefined);
     return w.out;
   }
   if (isMapping(value)) {
-    w.mapping(value, '', '', undefined);
+    w.mapping(value, '', undefined);
     return w.out;
   }
-  return `${inline(value, '', '')}\n`;
+  return `${inline(value, '', 'value at the top')}\n`;
 }

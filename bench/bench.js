@@ -26,6 +26,7 @@
 //   --cases releases,lb-ipv4,lb-ipv6,edge-ipv4,edge-ipv6
 //   --large 50000               releases-only memory check (0: skip)
 //   --quick                     sizes 10,100,1000, 1 run, helmchart only, no large check
+//   --dir DIR                   folder for the outputs (default: the OS's temporary folder)
 // Needs the compiled library (the bench task compiles first).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -78,7 +79,8 @@ if (!fs.existsSync(CLI)) {
   usage(`${CLI} is missing; run npx projen compile first (npm run bench does)`);
 }
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-bench-'));
+// --dir: where the outputs go (a tmpfs such as /dev/shm takes the disk's own noise out of both sides)
+const work = fs.mkdtempSync(path.join(option('dir', os.tmpdir()), 'wire-bench-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
 /** n distinct domains with mixed public suffixes and depths, each registered apart (the audit refuses siblings). */
@@ -160,7 +162,7 @@ function checkBaselineFiles(ours, base, input) {
 }
 
 console.log(
-  `node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0].model}; median of ${RUNS} run(s), ` +
+  `node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0].model}; outputs in ${path.dirname(work)}; median of ${RUNS} run(s), ` +
     'command and baseline in turn; the baseline is raw cdk8s writing the same objects and files',
 );
 console.log('');

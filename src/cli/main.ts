@@ -343,9 +343,9 @@ export function main(
         return 0;
       }
       case undefined:
-        throw new UsageError('a command is needed: synth, validate, plan or init');
+        throw new UsageError('a command is needed: synth, validate, plan, verify or init');
       default:
-        throw new UsageError(`unknown command ${args.command}: expected synth, validate, plan or init`);
+        throw new UsageError(`unknown command ${args.command}: expected synth, validate, plan, verify or init`);
     }
   } catch (e) {
     if (e instanceof ConfigError) {

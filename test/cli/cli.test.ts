@@ -105,8 +105,8 @@ describe('bad API calls: the exact error', () => {
 
 describe('usage errors: exit code 2', () => {
   test.each([
-    [[], 'a command is needed: synth, validate, plan or init'],
-    [['deploy'], 'unknown command deploy: expected synth, validate, plan or init'],
+    [[], 'a command is needed: synth, validate, plan, verify or init'],
+    [['deploy'], 'unknown command deploy: expected synth, validate, plan, verify or init'],
     [['synth', '--out', 'x'], 'synth needs --config FILE'],
     [['synth', '--config', 'x.yaml'], 'synth needs --out DIR'],
     [['synth', '--config'], '--config needs a value'],

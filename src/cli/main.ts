@@ -23,6 +23,7 @@ import { DANGER_KINDS, PlanResult } from '../plan/compare';
 import { Plan, planAgainst } from '../plan/plan';
 import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
 import { printSecretsAfterSynth } from '../report';
+import { listed } from '../audit/text';
 import { runVerify } from '../verify/command';
 
 const NAME = 'cdk8s-wire-multi-ingress';
@@ -251,6 +252,39 @@ function checkAllow(allow: readonly string[]): void {
   }
 }
 
+/** The options each command takes (besides --help and --version), and how they are spelt. */
+const OPTIONS: { readonly [command: string]: ReadonlyArray<keyof Args> } = {
+  synth: ['config', 'out', 'format', 'allow', 'allowOutsideFiles', 'quiet'],
+  plan: ['config', 'against', 'format', 'json', 'allow', 'allowOutsideFiles', 'quiet'],
+  validate: ['config', 'format', 'allowOutsideFiles', 'quiet'],
+  init: ['config', 'force', 'quiet'],
+};
+const FLAGS: ReadonlyArray<readonly [keyof Args, string]> = [
+  ['config', '--config'],
+  ['out', '--out'],
+  ['format', '--format'],
+  ['against', '--against'],
+  ['allow', '--allow'],
+  ['json', '--json'],
+  ['force', '--force'],
+  ['allowOutsideFiles', '--allow-outside-files'],
+  ['quiet', '--quiet'],
+];
+
+/** Refuse an option the command does not take (it would be ignored), naming the commands that take it. */
+function refuseOtherOptions(args: Args): void {
+  const takes = OPTIONS[args.command ?? ''];
+  if (takes === undefined) return;
+  for (const [key, flag] of FLAGS) {
+    const value = args[key];
+    const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
+    if (given && !takes.includes(key)) {
+      const by = Object.keys(OPTIONS).filter((c) => OPTIONS[c].includes(key));
+      throw new UsageError(`${args.command} does not take ${flag} (it would be ignored): it is an option of ${listed(by, by.length)}`);
+    }
+  }
+}
+
 /** Run the command line; returns the exit code. */
 export function main(
   argv: string[],
@@ -281,6 +315,7 @@ export function main(
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
         if (args.json) throw new UsageError('--json is for plan only');
+        refuseOtherOptions(args);
         checkAllow(args.allow);
         const staging = stagingPathFor(args.out);
         const { config, app } = loadAndBuild(args.config, args.format, staging, args.quiet, args.allowOutsideFiles);
@@ -311,6 +346,7 @@ export function main(
         if (!args.config) throw new UsageError('plan needs --config FILE');
         if (!args.against) throw new UsageError('plan needs --against DIR, the output folder of an earlier synth');
         if (args.out) throw new UsageError('plan writes nothing: drop --out (use --against for the earlier output)');
+        refuseOtherOptions(args);
         checkAllow(args.allow);
         const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('plan-only'), args.quiet, args.allowOutsideFiles);
         const result = duringSynthesis(app, () => {
@@ -323,6 +359,7 @@ export function main(
       case 'validate': {
         if (!args.config) throw new UsageError('validate needs --config FILE');
         if (args.out) throw new UsageError('validate writes nothing: drop --out');
+        refuseOtherOptions(args);
         const { config, app } = loadAndBuild(args.config, args.format, stagingPathFor('validate-only'), args.quiet, args.allowOutsideFiles);
         duringSynthesis(app, () => check(config, app));
         printSecretsAfterSynth(app);
@@ -330,6 +367,7 @@ export function main(
         return 0;
       }
       case 'init': {
+        refuseOtherOptions(args);
         const target = args.config ?? 'multi-ingress.yaml';
         if (target === '-') {
           out(EXAMPLE_CONFIG);

@@ -12,6 +12,7 @@ import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
 import { main } from '../../src/cli/main';
 import { readHelmYaml } from '../../src/values/helm-yaml';
 import { toYamlDocuments } from '../../src/values/yaml';
+import { valueTrees } from '../arbitraries';
 import { captureWarnings, GUIDE, tempDir } from '../util';
 
 const SECRETS_REPO = 'https://git.example.org/ops/wire-secrets.git';
@@ -161,19 +162,7 @@ const SPECIAL = [
 ];
 const control = fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 4 });
 const text = fc.oneof(fc.constantFrom(...SPECIAL), fc.string(), fc.string({ unit: 'grapheme' }), control, fc.string({ unit: fc.constantFrom('a', ':', ' ', '#', '\n', '😀', 'ü', '"', '\\', '\u0000') }));
-const json = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    text,
-    fc.boolean(),
-    fc.constant(null),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.array(tie('value'), { maxLength: 4 }),
-    tie('mapping'),
-  ),
-  mapping: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
-}));
+const json = valueTrees(text);
 
 
 describeWithTools(['helm', 'kubectl'], "random values through every format, read back by Go's readers", (tools) => {

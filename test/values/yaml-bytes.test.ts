@@ -7,6 +7,7 @@ import { Yaml } from 'cdk8s';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { toYamlDocuments } from '../../src/values/yaml';
+import { valueTrees } from '../arbitraries';
 
 /**
  * The classes of strings where the writer leaves cdk8s' bytes (stated here
@@ -67,19 +68,7 @@ const text = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary' }).filter((s) => !/[\ud800-\udfff]/.test(s) || s.isWellFormed()) },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.:/-]{0,20}$/) },
 );
-const { value, mapping } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    text,
-    fc.boolean(),
-    fc.constant(null),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    fc.array(tie('value'), { maxLength: 4 }),
-    tie('mapping'),
-  ),
-  mapping: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
-}));
+const { value, mapping } = valueTrees(text);
 const document = fc.oneof({ weight: 4, arbitrary: mapping }, { weight: 1, arbitrary: fc.array(value, { maxLength: 4 }) });
 
 /** The data as a reader gives it back (cdk8s writes undefined as null; -0 stays -0). */

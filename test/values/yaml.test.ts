@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { MAX_IMPLICIT_KEY, toYaml, yamlString } from '../../src/values/yaml';
+import { valueTrees } from '../arbitraries';
 
 /** Helm-values-like data: JSON values, keys and strings from a mix of tricky and ordinary text. */
 const tricky = fc.constantFrom(
@@ -10,19 +11,7 @@ const tricky = fc.constantFrom(
   'Müller', '日本語', '😀', '\\back\\slash', '<<', '=', '/conversation-join/', 'nginz-https.red.example.com',
 );
 const text = fc.oneof(tricky, fc.string(), fc.string({ unit: 'grapheme' }));
-const values = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    text,
-    fc.boolean(),
-    fc.constant(null),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
-    fc.array(tie('value'), { maxLength: 4 }),
-    tie('mapping'),
-  ),
-  mapping: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
-}));
+const values = valueTrees(text, { negativeZero: false });
 
 describe('the YAML writer for Helm values', () => {
   test('reads back as the same data in YAML 1.2 and in YAML 1.1 (as Helm reads it)', () => {

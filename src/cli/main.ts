@@ -18,12 +18,12 @@ import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig
 import { EXAMPLE_CONFIG } from './example';
 import { OutputError, checkTarget, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
+import { listed as listedInWords } from '../audit/text';
 import { MultiIngressBackend } from '../multi-ingress-backend';
 import { DANGER_KINDS, PlanResult } from '../plan/compare';
 import { Plan, planAgainst } from '../plan/plan';
 import { PreviousOutputError, isEarlierOutput } from '../plan/snapshot';
 import { printSecretsAfterSynth } from '../report';
-import { listed } from '../audit/text';
 import { runVerify } from '../verify/command';
 
 const NAME = 'cdk8s-wire-multi-ingress';
@@ -280,7 +280,7 @@ function refuseOtherOptions(args: Args): void {
     const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
     if (given && !takes.includes(key)) {
       const by = Object.keys(OPTIONS).filter((c) => OPTIONS[c].includes(key));
-      throw new UsageError(`${args.command} does not take ${flag} (it would be ignored): it is an option of ${listed(by, by.length)}`);
+      throw new UsageError(`${args.command} does not take ${flag} (it would be ignored): it is an option of ${listedInWords(by, by.length)}`);
     }
   }
 }

@@ -194,35 +194,28 @@ export class Artefacts {
       }
       return target;
     };
+    const modeOf = (file: ArtefactFile) => (file.executable ? 0o755 : 0o644);
     // files rendered in pieces are written first, each beside its place, and take their names last
-    const staged: Array<{ readonly file: ArtefactFile; readonly partial: string; readonly target: string; readonly bytes: number }> = [];
+    const staging = new Staging();
+    const bytes = new Map<ArtefactFile, number>();
     let rendered: Array<{ readonly file: ArtefactFile; readonly data: string }>;
     try {
       for (const file of files) {
         const pieces = file._renderPieces();
-        if (pieces === undefined) continue;
-        const target = folderOf(file);
-        const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
-        staged.push({ file, partial, target, bytes: writePieces(partial, pieces) });
+        if (pieces !== undefined) bytes.set(file, staging.write(folderOf(file), pieces, modeOf(file)));
       }
       // every other file is rendered (as text: most of it is held by the files already) before one is written
-      const inPieces = new Set(staged.map((x) => x.file));
-      rendered = files.filter((f) => !inPieces.has(f)).map((f) => ({ file: f, data: f.render() }));
+      rendered = files.filter((f) => !bytes.has(f)).map((f) => ({ file: f, data: f.render() }));
     } catch (e) {
-      for (const { partial } of staged) fs.rmSync(partial, { force: true });
+      staging.discard();
       for (const folder of created) fs.rmSync(folder, { recursive: true, force: true });
       throw e;
     }
-    const bytes = new Map<ArtefactFile, number>();
     for (const { file, data } of rendered) {
-      writeWithMode(folderOf(file), data, file.executable ? 0o755 : 0o644);
+      writeWithMode(folderOf(file), data, modeOf(file));
       bytes.set(file, Buffer.byteLength(data, 'utf8'));
     }
-    for (const { file, partial, target, bytes: size } of staged) {
-      fs.renameSync(partial, target);
-      fs.chmodSync(target, file.executable ? 0o755 : 0o644);
-      bytes.set(file, size);
-    }
+    staging.commit();
     return files.map((file) => ({ path: file.path, bytes: bytes.get(file)! }));
   }
 }
@@ -242,6 +235,35 @@ export function writeDocuments(file: string, docs: readonly any[]): void {
 function* documentPieces(docs: readonly any[]): Iterable<string> {
   for (let i = 0; i < docs.length; i++) {
     yield (i === 0 ? '' : '---\n') + toYamlDocuments([docs[i]]);
+  }
+}
+
+/**
+ * Files written beside their places under a passing name
+ * (`.<name>.partial-<pid>`), a piece at a time, that take their names
+ * together once all are written, or are removed.
+ */
+class Staging {
+  private readonly files: Array<{ readonly partial: string; readonly target: string; readonly mode?: number }> = [];
+
+  /** Write `pieces` beside `target` (with `mode` once it takes its name); the number of bytes. */
+  public write(target: string, pieces: Iterable<string>, mode?: number): number {
+    const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
+    this.files.push({ partial, target, mode }); // before writing: a failure part way removes it too
+    return writePieces(partial, pieces);
+  }
+
+  /** Remove every file written. */
+  public discard(): void {
+    for (const { partial } of this.files) fs.rmSync(partial, { force: true });
+  }
+
+  /** Give every file its name (and its mode). */
+  public commit(): void {
+    for (const { partial, target, mode } of this.files) {
+      fs.renameSync(partial, target);
+      if (mode !== undefined) fs.chmodSync(target, mode);
+    }
   }
 }
 
@@ -359,19 +381,16 @@ export class WireApp extends App {
     // each chart is written as it is rendered, beside its file; the files take their names only once every
     // chart is rendered, so a failure leaves no manifest (and at thousands of objects no file is held whole)
     fs.mkdirSync(this.outdir, { recursive: true });
-    const staged: Array<{ readonly partial: string; readonly target: string }> = [];
+    const staging = new Staging();
     try {
       for (const chart of charts) {
-        const target = path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`);
-        const partial = path.join(this.outdir, `.${path.basename(target)}.partial-${process.pid}`);
-        staged.push({ partial, target });
-        writeDocuments(partial, chart.toJson());
+        staging.write(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), documentPieces(chart.toJson()));
       }
     } catch (e) {
-      for (const { partial } of staged) fs.rmSync(partial, { force: true });
+      staging.discard();
       throw e;
     }
-    for (const { partial, target } of staged) fs.renameSync(partial, target);
+    staging.commit();
   }
 
   /** All manifests as one YAML string, written the way `synth()` writes them. */

@@ -314,21 +314,17 @@ function cell(text: string): string {
   return text.includes('|') ? text.replace(/\|/g, '\\|') : text;
 }
 
-/**
- * Sort by domain, artefact, path, kind and value: one key per observation,
- * its fields joined by a character that sorts before any other, gives the
- * same order as comparing field by field, with one string comparison.
- */
+/** Sort by domain, artefact, path, kind and value. */
 function sortObservations(observations: readonly Observation[]): Observation[] {
-  return observations
-    .map((o) => ({ o, key: `${o.domain}\u0000${o.artefact}\u0000${o.path ?? ''}\u0000${o.kind}\u0000${o.value}` }))
-    .sort((a, b) => byCodeUnit(a.key, b.key))
-    .map((x) => x.o);
+  return [...observations].sort((a, b) => byCodeUnit(a.domain, b.domain) || withinDomain(a, b));
 }
 
-/** Observations of one domain sorted by artefact, path, kind and value (`sortObservations` without the domain). */
+/** Observations of one domain sorted by artefact, path, kind and value. */
 function sortWithinDomain(observations: readonly Observation[]): Observation[] {
-  return [...observations].sort(
-    (a, b) => byCodeUnit(a.artefact, b.artefact) || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.kind, b.kind) || byCodeUnit(a.value, b.value),
-  );
+  return [...observations].sort(withinDomain);
+}
+
+/** The order of observations of one domain: by artefact, path, kind and value. */
+function withinDomain(a: Observation, b: Observation): number {
+  return byCodeUnit(a.artefact, b.artefact) || byCodeUnit(a.path ?? '', b.path ?? '') || byCodeUnit(a.kind, b.kind) || byCodeUnit(a.value, b.value);
 }

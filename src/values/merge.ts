@@ -341,21 +341,11 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
   const found: DomainMention[] = [];
   // other spellings of the same names: percent-encoded, full-width, in Unicode (IDN) form
   const other = respelled(text);
-  if (other === undefined) {
-    if (text.includes('.')) {
-      namesIn(text.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
-    }
-    return found; // no host name without a dot
-  }
-  if (!NON_ASCII.test(other)) {
-    // ASCII after decoding (e.g. an HAProxy log format's `%[...]`): the Unicode token's letters, marks and
-    // digits are exactly [a-z0-9] here, so the ASCII token finds the same tokens, faster
-    const ascii = other.includes('.') ? other.toLowerCase().match(HOST_TOKEN) ?? [] : [];
-    namesIn(
-      ascii.filter((t) => t.includes('.')),
-      domains,
-      found,
-    );
+  if (other === undefined || !NON_ASCII.test(other)) {
+    // ASCII (as written, or after decoding, e.g. an HAProxy log format's `%[...]`): the Unicode token's letters,
+    // marks and digits are exactly [a-z0-9] here. A token without a dot names no domain (a domain has two labels).
+    const ascii = other ?? text;
+    if (ascii.includes('.')) namesIn(ascii.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
     return found;
   }
   const tokens: string[] = [];

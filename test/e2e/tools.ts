@@ -296,16 +296,38 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
   }
 }
 
-/** A free TCP port on a loopback address (the kernel's choice; used right away). */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The port the kernel picks for a listener on `host`, closed again at once. */
+function kernelPort(host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, host, () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
+      const p = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(p));
     });
   });
+}
+
+/** Every port freePort has handed out in this process: a port is never handed out twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on a loopback address (the kernel's choice; used right
+ * away), never one this process was given before: the kernel may offer a port
+ * again once the probe socket is closed and before the program that is to
+ * listen on it has bound it, and HAProxy (whose listeners set SO_REUSEPORT)
+ * then binds both frontends to that one port without an error and shares the
+ * connections between them.
+ */
+export async function freePort(host: string, offered: (host: string) => Promise<number> = kernelPort): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await offered(host);
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+    if (attempt >= 100) throw new Error(`the kernel offers only ports already handed out on ${host}`);
+  }
 }
 
 /** A fresh temporary folder. */

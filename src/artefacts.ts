@@ -228,13 +228,15 @@ const WRITE_CHUNK = 1024 * 1024;
  * bytes, without the whole text in memory.
  */
 export function writeDocuments(file: string, docs: readonly any[]): void {
-  writePieces(file, documentPieces(docs));
+  writeTextPieces(file, documentPieces(docs));
 }
 
 /** Each document as `toYamlDocuments` writes it, after the separator (`---`) when it is not the first. */
-function* documentPieces(docs: readonly any[]): Iterable<string> {
-  for (let i = 0; i < docs.length; i++) {
-    yield (i === 0 ? '' : '---\n') + toYamlDocuments([docs[i]]);
+function* documentPieces(docs: Iterable<any>): Iterable<string> {
+  let first = true;
+  for (const doc of docs) {
+    yield (first ? '' : '---\n') + toYamlDocuments([doc]);
+    first = false;
   }
 }
 
@@ -250,7 +252,7 @@ class Staging {
   public write(target: string, pieces: Iterable<string>, mode?: number): number {
     const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
     this.files.push({ partial, target, mode }); // before writing: a failure part way removes it too
-    return writePieces(partial, pieces);
+    return writeTextPieces(partial, pieces);
   }
 
   /** Remove every file written. */
@@ -267,26 +269,49 @@ class Staging {
   }
 }
 
-/** Write the pieces of a text to `file` as they come, a chunk at a time; the number of bytes written. */
-function writePieces(file: string, pieces: Iterable<string>): number {
+/**
+ * Write the pieces of a text to `file` as they come, a chunk at a time; the
+ * number of bytes written. The pieces are encoded into one buffer that is
+ * reused: joining them into a chunk string would allocate each chunk anew in
+ * the heap's old generation (strings of a megabyte are born there), that is
+ * the whole output once more, which the garbage collector reclaims only late.
+ */
+export function writeTextPieces(file: string, pieces: Iterable<string>): number {
   const fd = fs.openSync(file, 'w');
   let total = 0;
   try {
-    let pending: string[] = [];
-    let size = 0;
+    const buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+    let used = 0;
     const flush = () => {
-      const bytes = Buffer.from(pending.join(''), 'utf8');
-      for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
-      total += bytes.length;
-      pending = [];
-      size = 0;
+      for (let offset = 0; offset < used; ) offset += fs.writeSync(fd, buffer, offset, used - offset);
+      total += used;
+      used = 0;
+    };
+    // a high surrogate that ends a piece is encoded with the piece that follows (as one text would be)
+    let held = '';
+    const put = (text: string) => {
+      // a UTF-16 code unit takes at most three bytes in UTF-8
+      if (text.length * 3 > WRITE_CHUNK - used) flush();
+      if (text.length * 3 > WRITE_CHUNK) {
+        const bytes = Buffer.from(text, 'utf8');
+        for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+        total += bytes.length;
+      } else {
+        used += buffer.write(text, used, 'utf8');
+      }
     };
     for (const piece of pieces) {
-      pending.push(piece);
-      size += piece.length;
-      if (size >= WRITE_CHUNK) flush();
+      let text = held === '' ? piece : held + piece;
+      held = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        held = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      if (text.length > 0) put(text);
     }
-    if (pending.length > 0) flush();
+    if (held !== '') put(held);
+    flush();
   } finally {
     fs.closeSync(fd);
   }
@@ -365,26 +390,28 @@ export class WireApp extends App {
 
   private synthNow(): void {
     Artefacts.of(this); // refuse clashing paths before anything is written
-    const charts = this.charts; // a dependency graph of the whole app: build it once
-    if (!this.fastPath(charts)) {
+    const direct = directCharts(this);
+    const charts = direct?.map((d) => d.chart) ?? this.charts; // a dependency graph of the whole app: build it once
+    if (!this.fastPath(charts, direct !== undefined)) {
       super.synth();
       Artefacts.write(this, this.outdir);
       return;
     }
-    this.writeManifests(charts);
+    if (direct) validateOnce(this);
+    this.writeManifests(direct ?? charts.map((chart) => ({ chart })));
     forgetRenderings(this);
     // neither the manifests' text nor the objects' JSON is held while the other files are rendered
     Artefacts.write(this, this.outdir);
   }
 
-  private writeManifests(charts: Chart[]): void {
+  private writeManifests(charts: ReadonlyArray<{ readonly chart: Chart; readonly objects?: readonly ApiObject[] }>): void {
     // each chart is written as it is rendered, beside its file; the files take their names only once every
     // chart is rendered, so a failure leaves no manifest (and at thousands of objects no file is held whole)
     fs.mkdirSync(this.outdir, { recursive: true });
     const staging = new Staging();
     try {
-      for (const chart of charts) {
-        staging.write(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), documentPieces(chart.toJson()));
+      for (const { chart, objects } of charts) {
+        staging.write(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), documentPieces(objects ? renderEach(objects) : chart.toJson()));
       }
     } catch (e) {
       staging.discard();
@@ -399,17 +426,29 @@ export class WireApp extends App {
   }
 
   private synthYamlNow(): string {
-    const charts = this.charts;
-    if (!this.fastPath(charts)) {
+    const direct = directCharts(this);
+    const charts = direct?.map((d) => d.chart) ?? this.charts;
+    if (!this.fastPath(charts, direct !== undefined)) {
       return super.synthYaml();
+    }
+    if (direct) {
+      validateOnce(this);
+      return toYamlDocuments(direct.flatMap((d) => d.objects.map((o) => o.toJson())));
     }
     return toYamlDocuments(charts.flatMap((chart) => chart.toJson()));
   }
 
-  /** One file per chart, no construct metadata, no chart depending on another (cdk8s would number the files). */
-  private fastPath(charts: Chart[]): boolean {
+  /**
+   * One file per chart, no construct metadata, no chart depending on another
+   * and none holding one (cdk8s would number the files: it makes a chart
+   * depend on the charts it holds, when it synthesizes).
+   */
+  private fastPath(charts: Chart[], direct: boolean): boolean {
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART || this.recordMetadata) {
       return false;
+    }
+    if (direct) {
+      return true; // no construct depends on one of another chart
     }
     const chartOf = (c: IConstruct): Chart | undefined => {
       try {
@@ -418,7 +457,103 @@ export class WireApp extends App {
         return undefined;
       }
     };
-    return charts.every((chart) => chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
+    const holdsChart = (chart: Chart) => chart.node.children.some((c) => c instanceof Chart);
+    return charts.every((chart) => !holdsChart(chart) && chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
+  }
+}
+
+/** A chart and its own objects, in the order cdk8s writes them. */
+interface DirectChart {
+  readonly chart: Chart;
+  readonly objects: readonly ApiObject[];
+}
+
+/**
+ * The charts of `app` and their objects in the order cdk8s writes them,
+ * without building cdk8s's dependency graphs (one of the whole app per
+ * chart), when that order follows plainly from the construct tree: every
+ * dependency is one object's on another object of its chart (with no object
+ * below either), no chart is a child of a chart, no chart renders itself its
+ * own way, and the dependencies have no cycle. `undefined` otherwise: cdk8s
+ * then orders (or refuses) the app itself.
+ *
+ * cdk8s keys a graph's vertices by construct path and lists them in key
+ * order, integer-like keys first as JavaScript does: a chart whose id is such
+ * a number comes first, as it does there. A chart's objects come in the order
+ * of the tree, each after what it depends on (depth first, as
+ * `DependencyVertex.topology` visits them).
+ */
+function directCharts(app: App): DirectChart[] | undefined {
+  const charts: Chart[] = [];
+  const hasObjectsBelow = (c: IConstruct) => c.node.children.length > 0 && c.node.findAll().some((x) => x !== c && x instanceof ApiObject);
+  for (const c of app.node.findAll()) {
+    for (const d of c.node.dependencies) {
+      const between = c instanceof ApiObject && d instanceof ApiObject && Chart.of(c) === Chart.of(d);
+      if (!between || hasObjectsBelow(c) || hasObjectsBelow(d)) return undefined;
+    }
+    if (c instanceof Chart) {
+      if (c.toJson !== Chart.prototype.toJson || c.node.children.some((child) => child instanceof Chart)) return undefined;
+      charts.push(c);
+    }
+  }
+  const arrayIndex = (c: Chart) => /^(0|[1-9][0-9]*)$/.test(c.node.path) && Number(c.node.path) < 2 ** 32 - 1;
+  const numbered = charts.filter(arrayIndex).sort((a, b) => Number(a.node.path) - Number(b.node.path));
+  const ordered: DirectChart[] = [];
+  for (const chart of [...numbered, ...charts.filter((c) => !arrayIndex(c))]) {
+    const objects = objectOrder(chart);
+    if (objects === undefined) return undefined;
+    ordered.push({ chart, objects });
+  }
+  return ordered;
+}
+
+/** A chart's own objects (not those of a chart inside it) in cdk8s's order; `undefined` when they depend on each other in a cycle. */
+function objectOrder(chart: Chart): ApiObject[] | undefined {
+  const own: ApiObject[] = [];
+  const visitTree = (c: IConstruct) => {
+    if (c instanceof ApiObject) own.push(c);
+    for (const child of c.node.children) {
+      if (!(child instanceof Chart)) visitTree(child);
+    }
+  };
+  visitTree(chart);
+  const dependedOn = new Set<IConstruct>();
+  for (const o of own) for (const d of o.node.dependencies) dependedOn.add(d);
+  if (dependedOn.size === 0) return own;
+  const ordered: ApiObject[] = [];
+  const placed = new Set<IConstruct>();
+  const visiting = new Set<IConstruct>();
+  let cycle = false;
+  const visit = (o: ApiObject) => {
+    if (placed.has(o) || cycle) return;
+    if (visiting.has(o)) {
+      cycle = true;
+      return;
+    }
+    visiting.add(o);
+    for (const d of o.node.dependencies) visit(d as ApiObject);
+    visiting.delete(o);
+    placed.add(o);
+    ordered.push(o);
+  };
+  for (const o of own) if (!dependedOn.has(o)) visit(o);
+  // an object that only a cycle reaches is never placed
+  return cycle || ordered.length !== own.length ? undefined : ordered;
+}
+
+/** The JSON of objects, each rendered only when it is asked for. */
+function* renderEach(objects: readonly ApiObject[]): Iterable<any> {
+  for (const o of objects) yield o.toJson();
+}
+
+/** What cdk8s runs before it renders a chart: every construct's validations, the errors in its words. */
+function validateOnce(app: App): void {
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
 }
 

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyVertex } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
 import { errorOf, filesBelow, tempDir } from './util';
-import { writeDocuments } from '../src/artefacts';
+import { writeDocuments, writeTextPieces } from '../src/artefacts';
 import { toYamlDocuments } from '../src/values/yaml';
 
 function modeOf(dir: string, file: string): number {
@@ -170,5 +171,142 @@ describe('artefact files', () => {
     new Failing(chart, 'z', { path: 'z.txt' });
     expect(errorOf(() => Artefacts.write(chart, outdir))).toBe('cannot render');
     expect(filesBelow(outdir)).toEqual([]);
+  });
+});
+
+/** Build the same tree in a plain cdk8s App and in a WireApp; synthesize both (or get the error each throws). */
+function bothApps(build: (app: App) => void): Array<{ files: { [file: string]: string }; yaml: string; error?: string; graphs: number }> {
+  // each of synth and synthYaml on a tree of its own: synthesizing adds dependencies to the tree
+  return [App, WireApp].map((Kind) => {
+    const outdir = tempDir('order-');
+    const app = new Kind({ outdir });
+    build(app);
+    const other = new Kind({ outdir: tempDir('order-') });
+    build(other);
+    // whether cdk8s's dependency graphs are built (each adds its vertices to a root)
+    const topology = jest.spyOn(DependencyVertex.prototype, 'addChild');
+    try {
+      app.synth();
+      const files = Object.fromEntries(filesBelow(outdir).map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+      return { files, yaml: other.synthYaml(), graphs: topology.mock.calls.length };
+    } catch (e) {
+      return { files: {}, yaml: '', error: (e as Error).message, graphs: topology.mock.calls.length };
+    } finally {
+      topology.mockRestore();
+    }
+  });
+}
+
+const configMap = (scope: Construct, id: string) => new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id.toLowerCase() } });
+
+describe('WireApp writes the objects and charts in the order and files a plain App does', () => {
+  // direct: WireApp orders the objects itself, without cdk8s's dependency graphs
+  test.each<[string, boolean, (app: App) => void]>([
+    [
+      'objects that depend on objects after them, in chains',
+      true,
+      (app) => {
+        const chart = new Chart(app, 'wire');
+        const [a, b, c, d, e] = ['A', 'B', 'C', 'D', 'E'].map((id) => configMap(new Construct(chart, `${id}-scope`), id));
+        a.addDependency(d);
+        d.addDependency(e);
+        b.addDependency(e, c);
+        configMap(chart, 'F').addDependency(a);
+      },
+    ],
+    [
+      'charts with ids that are numbers (JavaScript lists such keys first)',
+      true,
+      (app) => {
+        for (const id of ['b', '10', 'a', '2', '007']) configMap(new Chart(app, id), `o${id}`);
+      },
+    ],
+    [
+      'a chart inside a plain construct of another chart (each writes its own objects)',
+      true,
+      (app) => {
+        const outer = new Chart(app, 'outer');
+        configMap(outer, 'Before');
+        const inner = new Chart(new Construct(outer, 'holder'), 'inner');
+        configMap(inner, 'Inside');
+        configMap(outer, 'After');
+      },
+    ],
+    [
+      'a chart that holds a chart (cdk8s numbers the files)',
+      false,
+      (app) => {
+        const outer = new Chart(app, 'outer');
+        configMap(outer, 'Mine');
+        configMap(new Chart(outer, 'inner'), 'Theirs');
+      },
+    ],
+    [
+      'a construct, not an object, with a dependency',
+      false,
+      (app) => {
+        const chart = new Chart(app, 'wire');
+        const group = new Construct(chart, 'group');
+        configMap(group, 'G1');
+        configMap(group, 'G2');
+        const target = configMap(chart, 'Target');
+        group.node.addDependency(target);
+      },
+    ],
+    [
+      "an object that depends on another chart's",
+      false,
+      (app) => {
+        const first = new Chart(app, 'first');
+        const second = new Chart(app, 'second');
+        configMap(first, 'One').addDependency(configMap(second, 'Two'));
+      },
+    ],
+    [
+      'objects that depend on each other in a cycle',
+      false,
+      (app) => {
+        const chart = new Chart(app, 'wire');
+        const [a, b] = [configMap(chart, 'A'), configMap(chart, 'B')];
+        configMap(chart, 'Root');
+        a.addDependency(b);
+        b.addDependency(a);
+      },
+    ],
+    [
+      'a chart that renders itself its own way',
+      false,
+      (app) => {
+        class Reversed extends Chart {
+          public toJson(): any[] {
+            return super.toJson().reverse();
+          }
+        }
+        const chart = new Reversed(app, 'wire');
+        configMap(chart, 'A');
+        configMap(chart, 'B');
+      },
+    ],
+  ])('%s', (_name, direct, build) => {
+    const [plain, wire] = bothApps(build);
+    expect({ ...wire, graphs: undefined }).toEqual({ ...plain, graphs: undefined });
+    expect(plain.error ?? Object.keys(plain.files).length).toBeTruthy();
+    expect(wire.graphs === 0).toBe(direct);
+  });
+});
+
+describe('the writer of text pieces', () => {
+  test.each<[string, string[]]>([
+    ['a surrogate pair split between two pieces', ['a\ud83d', '\ude00b']],
+    ['a high surrogate that ends the text', ['x', 'y\ud83d']],
+    ['a high surrogate followed by no low one', ['\ud83d', 'z']],
+    ['pieces that cross the buffer at every size', Array.from({ length: 4000 }, (_, i) => '€é\u{1F600}x'.repeat(i % 97))],
+    ['one piece larger than the buffer', ['start', 'ü'.repeat(1024 * 1024), 'end']],
+  ])('%s: the bytes of the joined text', (_name, pieces) => {
+    const file = path.join(tempDir('pieces-'), 'out');
+    const written = writeTextPieces(file, pieces);
+    const expected = Buffer.from(pieces.join(''), 'utf8');
+    expect(fs.readFileSync(file).equals(expected)).toBe(true);
+    expect(written).toBe(expected.length);
   });
 });

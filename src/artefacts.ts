@@ -272,9 +272,7 @@ class Staging {
 /**
  * Write the pieces of a text to `file` as they come, a chunk at a time; the
  * number of bytes written. The pieces are encoded into one buffer that is
- * reused: joining them into a chunk string would allocate each chunk anew in
- * the heap's old generation (strings of a megabyte are born there), that is
- * the whole output once more, which the garbage collector reclaims only late.
+ * reused, not joined into a string per chunk and copied into a new buffer.
  */
 export function writeTextPieces(file: string, pieces: Iterable<string>): number {
   const fd = fs.openSync(file, 'w');

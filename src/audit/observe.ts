@@ -171,57 +171,78 @@ const WIRE_SERVER = 'release wire-server values';
  */
 export function collect(subject: AuditSubject, output: Emitted = emitted(subject), options: { readonly keepText?: boolean } = {}): Collected {
   const collector = new ObservationCollector(new Set(subject.domains), options.keepText ?? true);
-  const observers = new Map<string, DomainObserver>(subject.domains.map((d) => [d, collector.observer(d)]));
   const unattributed: Located[] = [];
 
-  for (const di of subject.ingresses) {
-    const o = observers.get(di.domain.name)!;
-    const artefact = `release ${di.releaseName} values`;
-    o.tree(artefact, di.values, { emails: true });
-    observeIngressChart(o, di.values, di.releaseName, di.namespace);
-    // the Secrets the operator creates for this domain hold its certificates (ingress and edge proxy)
-    for (const s of di.expectedSecrets) {
-      // a Secret (HelmChart, Flux), or a values file the operator provides (values files, Argo CD's repository)
-      const what = s.file === undefined ? 'Secret' : 'file';
-      const secretArtefact = s.key === TLS_VALUES_KEY ? `TLS values ${what} read by release ${s.releaseName}` : `${what} for ${s.releaseName}`;
-      const where = s.file === undefined ? `secret/${providedAt(s)}` : `file/${providedAt(s)}`;
-      o.add(secretArtefact, ObservationKind.CERTIFICATE, where, s.key);
-    }
-    observeWireServerEntries(o, subject.wireServerValues, di.isDefaultDomain);
-  }
-
-  // every Kubernetes object of the deployment
+  // the output in three parts, as it is listed: the ingresses, every Kubernetes object, every file written next
+  // to the manifests; read one domain after the other (what an observer keeps to drop repeats goes with it)
   const releaseValues = new Map<IConstruct, Values>();
   for (const di of subject.ingresses) {
     di.releaseObjects.forEach((obj) => releaseValues.set(obj, di.values));
   }
-  for (const { construct: obj, json, domain } of output.objects) {
-    if (domain === undefined) {
-      unattributed.push({ artefact: objectName(json), path: obj.node.path, value: '' });
-      continue;
-    }
-    const values = releaseValues.get(obj);
-    observeApiObject(observers.get(domain)!, json, values === undefined ? undefined : isRenderingOf(values));
-    const target = loadBalancerTarget(json);
-    if (target !== undefined) {
-      collector.serviceTarget({ domain, artefact: objectName(json), target });
-    }
-  }
-
-  // every file written next to the manifests
-  // (a file that renders a release's values, e.g. the values-files format's, was observed as those values)
   const valuesOf = new Map(subject.ingresses.map((di) => [di.domain.name, di.values]));
   const sharedRenderings = subject.sharedValues.map(isRenderingOf);
-  for (const { file, content, domain } of output.files) {
+  // (a file that renders a release's values, e.g. the values-files format's, was observed as those values)
+  const isValuesFile = (content: string, domain: string | undefined) => {
     const own = domain === undefined ? undefined : valuesOf.get(domain);
-    if ((own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content))) {
-      continue;
+    return (own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content));
+  };
+  const byDomain = new Map<string, { ingresses: number[]; objects: number[]; files: number[] }>(
+    subject.domains.map((d) => [d, { ingresses: [], objects: [], files: [] }]),
+  );
+  const of = (domain: string) => {
+    let parts = byDomain.get(domain);
+    if (parts === undefined) {
+      parts = { ingresses: [], objects: [], files: [] };
+      byDomain.set(domain, parts);
     }
-    if (domain === undefined) {
-      unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
-      continue;
+    return parts;
+  };
+  subject.ingresses.forEach((di, i) => of(di.domain.name).ingresses.push(i));
+  output.objects.forEach(({ construct: obj, json, domain }, i) => {
+    if (domain === undefined) unattributed.push({ artefact: objectName(json), path: obj.node.path, value: '' });
+    else of(domain).objects.push(i);
+  });
+  output.files.forEach(({ file, content, domain }, i) => {
+    if (isValuesFile(content, domain)) return;
+    if (domain === undefined) unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
+    else of(domain).files.push(i);
+  });
+
+  for (const [domain, parts] of byDomain) {
+    const o = collector.observer(domain);
+    for (const i of parts.ingresses) {
+      collector.at(0, i);
+      const di = subject.ingresses[i];
+      const artefact = `release ${di.releaseName} values`;
+      o.tree(artefact, di.values, { emails: true });
+      observeIngressChart(o, di.values, di.releaseName, di.namespace);
+      // the Secrets the operator creates for this domain hold its certificates (ingress and edge proxy)
+      for (const s of di.expectedSecrets) {
+        // a Secret (HelmChart, Flux), or a values file the operator provides (values files, Argo CD's repository)
+        const what = s.file === undefined ? 'Secret' : 'file';
+        const secretArtefact = s.key === TLS_VALUES_KEY ? `TLS values ${what} read by release ${s.releaseName}` : `${what} for ${s.releaseName}`;
+        const where = s.file === undefined ? `secret/${providedAt(s)}` : `file/${providedAt(s)}`;
+        o.add(secretArtefact, ObservationKind.CERTIFICATE, where, s.key);
+      }
+      observeWireServerEntries(o, subject.wireServerValues, di.isDefaultDomain);
     }
-    observeFile(observers.get(domain)!, file.path, content);
+    // the domain's Kubernetes objects
+    for (const i of parts.objects) {
+      collector.at(1, i);
+      const { construct: obj, json } = output.objects[i];
+      const values = releaseValues.get(obj);
+      observeApiObject(o, json, values === undefined ? undefined : isRenderingOf(values));
+      const target = loadBalancerTarget(json);
+      if (target !== undefined) {
+        collector.serviceTarget({ domain, artefact: objectName(json), target });
+      }
+    }
+    // the domain's files
+    for (const i of parts.files) {
+      collector.at(2, i);
+      const { file, content } = output.files[i];
+      observeFile(o, file.path, content);
+    }
   }
 
   return {

@@ -54,17 +54,32 @@ export interface ServiceTarget {
  * exactly what they find with every observation kept.
  */
 export class ObservationCollector {
-  private readonly items: Observation[] = [];
-  /** Each kept text observation (by index in `items`), with the values its artefact shows more specifically by path. */
-  private readonly texts: Array<{ index: number; specific: Map<string, string[]>; path: string; value: string }> = [];
-  private readonly forwards: Upstream[] = [];
-  private readonly targets: ServiceTarget[] = [];
+  /** What is recorded, by place in the output (see `at`). */
+  private readonly items = new Places<Observation>();
+  /** Each kept text observation, with the values its artefact shows more specifically by path. */
+  private readonly texts: Array<{ item: Observation; specific: Map<string, string[]>; path: string; value: string }> = [];
+  private readonly forwards = new Places<Upstream>();
+  private readonly targets = new Places<ServiceTarget>();
 
   /**
    * @param names every domain name (only what names one of them is kept from the text observations)
    * @param keepText keep every text observation (for `observations` of the report), not only those that name another domain
    */
   public constructor(private readonly names: ReadonlySet<string>, private readonly keepText: boolean = true) {}
+
+  /**
+   * Where what is recorded next belongs in the output: the `part` of the
+   * output being read (0, 1, 2, ...) and the `index` of the thing read in that
+   * part. Everything collected is listed by part, then by index, then in the
+   * order it was recorded: the domains can be read one after the other (and
+   * what each one's observer keeps to drop repeats let go once it is done)
+   * while the lists keep the order of the output.
+   */
+  public at(part: number, index: number): void {
+    this.items.at(part, index);
+    this.forwards.at(part, index);
+    this.targets.at(part, index);
+  }
 
   /** An observer for one domain. */
   public observer(domain: string): DomainObserver {
@@ -147,14 +162,17 @@ export class ObservationCollector {
         bySpecific = new Map();
         specific.set(artefact, bySpecific);
       }
-      this.texts.push({ index: this.items.length, specific: bySpecific, path: at, value });
+      const item: Observation = path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path };
+      this.texts.push({ item, specific: bySpecific, path: at, value });
+      this.items.push(item);
+      return;
     }
     this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
   }
 
   /** Addresses the domains' proxies forward to. */
   public upstreams(): Upstream[] {
-    return [...this.forwards];
+    return this.forwards.all();
   }
 
   /** Record the pods a domain's load balancer sends its traffic to. */
@@ -164,7 +182,7 @@ export class ObservationCollector {
 
   /** The pods the domains' load balancers send their traffic to. */
   public serviceTargets(): ServiceTarget[] {
-    return [...this.targets];
+    return this.targets.all();
   }
 
   /**
@@ -172,13 +190,45 @@ export class ObservationCollector {
    * (same domain, artefact, path and value) is dropped.
    */
   public observations(): Observation[] {
-    const repeated = new Set<number>();
+    const repeated = new Set<Observation>();
     for (const t of this.texts) {
       if (t.specific.get(t.path)?.includes(t.value)) {
-        repeated.add(t.index);
+        repeated.add(t.item);
       }
     }
-    return repeated.size === 0 ? [...this.items] : this.items.filter((_, i) => !repeated.has(i));
+    const all = this.items.all();
+    return repeated.size === 0 ? all : all.filter((item) => !repeated.has(item));
+  }
+}
+
+/** Lists of things by place (part, then index), each in the order it was added; see `ObservationCollector.at`. */
+class Places<T> {
+  private readonly parts: T[][][] = [];
+  private current: T[] = [];
+
+  public constructor() {
+    this.at(0, 0);
+  }
+
+  public at(part: number, index: number): void {
+    const byIndex = (this.parts[part] ??= []);
+    this.current = byIndex[index] ??= [];
+  }
+
+  public push(item: T): void {
+    this.current.push(item);
+  }
+
+  /** Everything, by part, then index, then as added. */
+  public all(): T[] {
+    const all: T[] = [];
+    for (const byIndex of this.parts) {
+      if (byIndex === undefined) continue;
+      for (const items of byIndex) {
+        if (items !== undefined) for (const item of items) all.push(item);
+      }
+    }
+    return all;
   }
 }
 

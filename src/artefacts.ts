@@ -143,6 +143,23 @@ export class ArtefactFile extends Construct {
   }
 }
 
+/**
+ * A file whose content is computed from checked inputs each time it is read
+ * (the edge files of a domain's VPS), not held: at thousands of domains the
+ * texts would stay in memory from the construction of the app to its end.
+ * `Artefacts.write` still renders it before it writes the first file (so a
+ * failure writes nothing), then again when it writes it.
+ */
+export class ComputedFile extends ArtefactFile {
+  public constructor(scope: Construct, id: string, props: ArtefactFileProps, private readonly compute: () => string) {
+    super(scope, id, props);
+  }
+
+  public render(): string {
+    return this.compute();
+  }
+}
+
 /** What `Artefacts.write()` wrote. */
 export interface WrittenArtefact {
   /** Path relative to the output folder. */
@@ -198,22 +215,27 @@ export class Artefacts {
     // files rendered in pieces are written first, each beside its place, and take their names last
     const staging = new Staging();
     const bytes = new Map<ArtefactFile, number>();
-    let rendered: Array<{ readonly file: ArtefactFile; readonly data: string }>;
+    let rendered: Array<{ readonly file: ArtefactFile; readonly data?: string }>;
     try {
       for (const file of files) {
         const pieces = file._renderPieces();
         if (pieces !== undefined) bytes.set(file, staging.write(folderOf(file), pieces, modeOf(file)));
       }
-      // every other file is rendered (as text: most of it is held by the files already) before one is written
-      rendered = files.filter((f) => !bytes.has(f)).map((f) => ({ file: f, data: f.render() }));
+      // every other file is rendered (as text: most of it is held by the files already) before one is written;
+      // a computed file's text is computed again when it is written
+      rendered = files.filter((f) => !bytes.has(f)).map((f) => {
+        const data = f.render();
+        return f instanceof ComputedFile ? { file: f } : { file: f, data };
+      });
     } catch (e) {
       staging.discard();
       for (const folder of created) fs.rmSync(folder, { recursive: true, force: true });
       throw e;
     }
     for (const { file, data } of rendered) {
-      writeWithMode(folderOf(file), data, modeOf(file));
-      bytes.set(file, Buffer.byteLength(data, 'utf8'));
+      const text = data ?? file.render();
+      writeWithMode(folderOf(file), text, modeOf(file));
+      bytes.set(file, Buffer.byteLength(text, 'utf8'));
     }
     staging.commit();
     return files.map((file) => ({ path: file.path, bytes: bytes.get(file)! }));

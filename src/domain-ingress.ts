@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArtefactFile } from './artefacts';
+import { ComputedFile } from './artefacts';
 import { ChartSource, resolveIngressServicesChart } from './charts';
 import { WireDomain } from './domain';
 import { renderCertbotScript, renderZoneSnippet } from './edge/dns';
@@ -173,16 +173,13 @@ export class DomainIngress extends Construct {
   public readonly warnings: string[];
   /** The domain's own public address (with `entryPoint`). */
   public readonly entryAddress?: string;
-  /** The `haproxy.cfg` of the domain's VPS (with `entryPoint`). */
-  public readonly haproxyConfig?: string;
-  /** The domain's DNS records as zone-file lines (with `entryPoint`). */
-  public readonly dnsRecords?: string;
-  /** The script that gets the certificate of the domain's VPS (with `entryPoint`). */
-  public readonly certbotScript?: string;
   /** The load balancer Service at the domain's address (with `entryPoint`, unless disabled). */
   public readonly loadBalancerService?: ApiObject;
   /** The in-cluster edge proxy (with `entryPoint.edgeProxyScope`). */
   public readonly edgeProxy?: EdgeProxy;
+
+  /** The domain's entry point, with its settings checked (with `entryPoint`). */
+  private readonly vps?: DomainEdge;
 
   public constructor(scope: Construct, id: string, props: DomainIngressProps) {
     super(scope, id);
@@ -229,12 +226,11 @@ export class DomainIngress extends Construct {
     if (edge) {
       const dir = `edge/${edge.domain.name}`;
       this.entryAddress = edge.address.text;
-      this.haproxyConfig = renderHaproxyConfig(edge, vpsTarget(edge));
-      this.dnsRecords = renderZoneSnippet(edge);
-      this.certbotScript = renderCertbotScript(edge);
-      new ArtefactFile(this, 'HaproxyConfig', { path: `${dir}/haproxy.cfg`, content: this.haproxyConfig });
-      new ArtefactFile(this, 'DnsRecords', { path: `${dir}/dns.zone`, content: this.dnsRecords });
-      new ArtefactFile(this, 'CertbotScript', { path: `${dir}/certbot.sh`, content: this.certbotScript, executable: true });
+      this.vps = edge;
+      // computed when read: at thousands of domains their texts would be held from here to the end
+      new ComputedFile(this, 'HaproxyConfig', { path: `${dir}/haproxy.cfg` }, () => this.haproxyConfig!);
+      new ComputedFile(this, 'DnsRecords', { path: `${dir}/dns.zone` }, () => this.dnsRecords!);
+      new ComputedFile(this, 'CertbotScript', { path: `${dir}/certbot.sh`, executable: true }, () => this.certbotScript!);
       if (edge.settings.loadBalancer.enabled) {
         this.loadBalancerService = addIngressLoadBalancer(this, 'LoadBalancer', edge);
       }
@@ -264,6 +260,21 @@ export class DomainIngress extends Construct {
       }
       reportAtSynth(this, this.warnings, () => this.expectedSecrets);
     }
+  }
+
+  /** The `haproxy.cfg` of the domain's VPS (with `entryPoint`). */
+  public get haproxyConfig(): string | undefined {
+    return this.vps === undefined ? undefined : renderHaproxyConfig(this.vps, vpsTarget(this.vps));
+  }
+
+  /** The domain's DNS records as zone-file lines (with `entryPoint`). */
+  public get dnsRecords(): string | undefined {
+    return this.vps === undefined ? undefined : renderZoneSnippet(this.vps);
+  }
+
+  /** The script that gets the certificate of the domain's VPS (with `entryPoint`). */
+  public get certbotScript(): string | undefined {
+    return this.vps === undefined ? undefined : renderCertbotScript(this.vps);
   }
 }
 

@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, DependencyVertex } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
 import { errorOf, filesBelow, tempDir } from './util';
-import { writeDocuments, writeTextPieces } from '../src/artefacts';
+import { ComputedFile, writeDocuments, writeTextPieces } from '../src/artefacts';
 import { toYamlDocuments } from '../src/values/yaml';
 
 function modeOf(dir: string, file: string): number {
@@ -308,5 +308,32 @@ describe('the writer of text pieces', () => {
     const expected = Buffer.from(pieces.join(''), 'utf8');
     expect(fs.readFileSync(file).equals(expected)).toBe(true);
     expect(written).toBe(expected.length);
+  });
+});
+
+describe('computed files', () => {
+  test('a computed file is computed before anything is written, and again when it is written', () => {
+    const outdir = tempDir('computed-');
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    let calls = 0;
+    new ComputedFile(chart, 'cfg', { path: 'edge/haproxy.cfg' }, () => `global # ${++calls}\n`);
+    app.synth();
+    // once to check that it renders (the audit reads no file of this app), once to write it
+    expect(calls).toBe(2);
+    expect(fs.readFileSync(path.join(outdir, 'edge/haproxy.cfg'), 'utf8')).toBe('global # 2\n');
+  });
+
+  test('a computed file that cannot be computed writes no file, not even one before it', () => {
+    const outdir = path.join(tempDir('computed-'), 'out');
+    const app = new WireApp({ outdir });
+    const chart = new Chart(app, 'wire');
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
+    new ArtefactFile(chart, 'a', { path: 'a.txt', content: 'a' });
+    new ComputedFile(chart, 'z', { path: 'z.txt' }, () => {
+      throw new Error('cannot compute z');
+    });
+    expect(errorOf(() => Artefacts.write(app, outdir))).toBe('cannot compute z');
+    expect(fs.existsSync(outdir)).toBe(false);
   });
 });

@@ -68,7 +68,7 @@ interface Attributed {
 export interface Emitted {
   /** Kubernetes objects of the deployment or of a domain (not the shared releases'), with their JSON. */
   readonly objects: ReadonlyArray<Attributed & { readonly construct: IConstruct; readonly json: any }>;
-  /** Files of the deployment or of a domain (not the audit's own), with their content. */
+  /** Files of the deployment or of a domain (not the audit's own), with their content (rendered each time it is read). */
   readonly files: ReadonlyArray<Attributed & { readonly file: ArtefactFile; readonly content: string }>;
 }
 
@@ -127,7 +127,13 @@ export function emitted(subject: AuditSubject): Emitted {
     .filter((file) => !subject.isOwnFile(file))
     .map((file) => ({ file, domain: fileDomain(file.path, names) ?? ownerOf(file), inScope: inScope(file) }))
     .filter((f) => f.domain !== undefined || f.inScope)
-    .map((f) => ({ ...f, content: f.file.render() }));
+    // read when it is read: a computed file's text is not held (see ComputedFile)
+    .map((f) => ({
+      ...f,
+      get content() {
+        return f.file.render();
+      },
+    }));
   return { objects, files };
 }
 
@@ -202,10 +208,10 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     if (domain === undefined) unattributed.push({ artefact: objectName(json), path: obj.node.path, value: '' });
     else of(domain).objects.push(i);
   });
-  output.files.forEach(({ file, content, domain }, i) => {
-    if (isValuesFile(content, domain)) return;
-    if (domain === undefined) unattributed.push({ artefact: `file ${file.path}`, path: file.node.path, value: '' });
-    else of(domain).files.push(i);
+  output.files.forEach((entry, i) => {
+    // a domain's file is read with the domain's other files (its text is rendered once)
+    if (entry.domain !== undefined) of(entry.domain).files.push(i);
+    else if (!isValuesFile(entry.content, undefined)) unattributed.push({ artefact: `file ${entry.file.path}`, path: entry.file.node.path, value: '' });
   });
 
   for (const [domain, parts] of byDomain) {
@@ -241,7 +247,7 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     for (const i of parts.files) {
       collector.at(2, i);
       const { file, content } = output.files[i];
-      observeFile(o, file.path, content);
+      if (!isValuesFile(content, domain)) observeFile(o, file.path, content);
     }
   }
 

@@ -34,6 +34,9 @@ export const CONTAINER_PID_FILE = `${CONTAINER_RUN_DIR}/haproxy.pid`;
 /** Seconds between two looks of the reloader at the mounted certificate. */
 export const RELOAD_CHECK_SECONDS = 10;
 
+/** The script, once per process: every edge proxy's Deployment holds the same text. */
+let reloadScript: string | undefined;
+
 /**
  * The certificate reloader of the in-cluster edge proxy, a POSIX shell
  * script run by the image's `/bin/sh` in a container beside HAProxy (same
@@ -51,6 +54,10 @@ export const RELOAD_CHECK_SECONDS = 10;
  * Its text is constant: nothing from a configuration is in it.
  */
 export function certificateReloadScript(): string {
+  return (reloadScript ??= reloadScriptText());
+}
+
+function reloadScriptText(): string {
   const files = ['edge.pem', 'edge.pem.key', 'ca.crt'].map((f) => `"$tls/${f}"`).join(' ');
   return [
     'set -u',

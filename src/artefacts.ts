@@ -148,15 +148,27 @@ export class ArtefactFile extends Construct {
  * (the edge files of a domain's VPS), not held: at thousands of domains the
  * texts would stay in memory from the construction of the app to its end.
  * `Artefacts.write` still renders it before it writes the first file (so a
- * failure writes nothing), then again when it writes it.
+ * failure writes nothing), unless it was rendered already in the same
+ * synthesis (by the audit: nothing changes during one), then again when it
+ * writes it.
  */
 export class ComputedFile extends ArtefactFile {
+  /** The synthesis (see `duringSynthesis`) in which the file was last rendered. */
+  private renderedIn?: number;
+
   public constructor(scope: Construct, id: string, props: ArtefactFileProps, private readonly compute: () => string) {
     super(scope, id, props);
   }
 
   public render(): string {
-    return this.compute();
+    const text = this.compute();
+    this.renderedIn = synthesisOf(this);
+    return text;
+  }
+
+  /** Whether the file was rendered in the synthesis in progress (so it renders). */
+  public get renderedInThisSynthesis(): boolean {
+    return this.renderedIn !== undefined && this.renderedIn === synthesisOf(this);
   }
 }
 
@@ -224,8 +236,11 @@ export class Artefacts {
       // every other file is rendered (as text: most of it is held by the files already) before one is written;
       // a computed file's text is computed again when it is written
       rendered = files.filter((f) => !bytes.has(f)).map((f) => {
-        const data = f.render();
-        return f instanceof ComputedFile ? { file: f } : { file: f, data };
+        if (f instanceof ComputedFile) {
+          if (!f.renderedInThisSynthesis) f.render();
+          return { file: f };
+        }
+        return { file: f, data: f.render() };
       });
     } catch (e) {
       staging.discard();

@@ -42,6 +42,9 @@ export function haproxyWord(value: string): string {
  * quoted string or an `$` directive, and no label break moves.
  */
 export function zoneName(name: string): string {
+  if (/^[A-Za-z0-9._*-]*$/.test(name)) {
+    return name; // nothing to escape: the common case, thousands of times per synth
+  }
   const out: string[] = [];
   for (const byte of Buffer.from(name, 'utf8')) {
     const c = String.fromCharCode(byte);

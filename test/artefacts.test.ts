@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, DependencyVertex } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArtefactFile, Artefacts, WireApp } from '../src';
 import { errorOf, filesBelow, tempDir } from './util';
-import { ComputedFile, writeDocuments, writeTextPieces } from '../src/artefacts';
+import { ComputedFile, duringSynthesis, writeDocuments, writeTextPieces } from '../src/artefacts';
 import { toYamlDocuments } from '../src/values/yaml';
 
 function modeOf(dir: string, file: string): number {
@@ -322,6 +322,20 @@ describe('computed files', () => {
     // once to check that it renders (the audit reads no file of this app), once to write it
     expect(calls).toBe(2);
     expect(fs.readFileSync(path.join(outdir, 'edge/haproxy.cfg'), 'utf8')).toBe('global # 2\n');
+  });
+
+  test('a computed file rendered earlier in the same synthesis (as the audit does) is not rendered again to check it', () => {
+    const app = new WireApp({ outdir: tempDir('computed-') });
+    let calls = 0;
+    const file = new ComputedFile(new Chart(app, 'wire'), 'cfg', { path: 'x.cfg' }, () => `${++calls}\n`);
+    file.render(); // outside any synthesis: proves nothing for the next one
+    duringSynthesis(app, () => {
+      Artefacts.write(app, tempDir('computed-'));
+      expect(calls).toBe(3);
+      file.render();
+      Artefacts.write(app, tempDir('computed-'));
+      expect(calls).toBe(5);
+    });
   });
 
   test('a computed file that cannot be computed writes no file, not even one before it', () => {

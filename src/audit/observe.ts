@@ -442,12 +442,14 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
       o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
     }
   }
+  // most files name no other domain anywhere: then no line needs to be looked at for one
+  const lineOptions = { emails: true, inCleanText: o.namesOnlyItself(content) };
   content
     .split('\n')
     .forEach((raw, i) => {
       const line = raw.trim();
       const where = `line ${i + 1}`;
-      o.text(artefact, line, where, { emails: true });
+      o.text(artefact, line, where, lineOptions);
       const record = RECORD.exec(line);
       if (record) {
         const target = record[3].replace(/\.$/, '').toLowerCase();

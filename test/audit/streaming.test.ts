@@ -49,6 +49,17 @@ const CASES: Array<[string, MultiIngressBackendProps, ((b: MultiIngressBackend) 
       });
     },
   ],
+  [
+    // the streamed audit looks at no line of a file that, whole, names no other domain: each of these files names one
+    'files that name another domain on one line only, as written, percent-encoded and in full-width letters',
+    { ...GUIDE, entryPoints: ENTRY },
+    (b) => {
+      const red = ingressOf(b, 'red.example.com');
+      new ArtefactFile(red, 'Plain', { path: 'edge/red.example.com/a.txt', content: 'own webapp.red.example.com\nforwards to nginz-https.blue.example.net\n' });
+      new ArtefactFile(red, 'Percent', { path: 'edge/red.example.com/b.txt', content: 'own webapp.red.example.com\nlink https://green%2Eexample%2Eorg/x\n' });
+      new ArtefactFile(red, 'Wide', { path: 'edge/red.example.com/c.txt', content: 'own webapp.red.example.com\nsee \uff42\uff4c\uff55\uff45.example.net\n' });
+    },
+  ],
 ];
 
 describe('the streamed audit finds what the audit over every observation finds', () => {

@@ -442,8 +442,7 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
       o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
     }
   }
-  // most files name no other domain anywhere: then no line needs to be looked at for one
-  const lineOptions = { emails: true, inCleanText: o.namesOnlyItself(content) };
+  const lineOptions = { emails: true };
   content
     .split('\n')
     .forEach((raw, i) => {

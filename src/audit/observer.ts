@@ -13,12 +13,6 @@ export interface TextOptions {
   readonly emails: boolean;
   /** Skip strings or subtrees for which this returns true (e.g. a rendering of values observed separately). */
   readonly skip?: (node: unknown) => boolean;
-  /**
-   * The text is a line of a text for which `namesOnlyItself` held: it names
-   * no other domain, so a streaming collector need not look (it still records
-   * the line's e-mail addresses and upstreams).
-   */
-  readonly inCleanText?: boolean;
 }
 
 /** Records what the public of one domain observes. */
@@ -31,13 +25,6 @@ export interface DomainObserver {
   text(artefact: string, value: string, path: string | undefined, options: TextOptions): void;
   /** Every string of a JSON-like tree, with its key path. */
   tree(artefact: string, node: unknown, options: TextOptions, basePath?: string): void;
-  /**
-   * Whether a whole text is plain ASCII (no percent-encoded byte either) and
-   * names no domain but this observer's: then none of its lines does (a name
-   * never spans a line break), and its lines can be observed with
-   * `inCleanText`.
-   */
-  namesOnlyItself(text: string): boolean;
 }
 
 /** An address a domain's proxy forwards to (the backend, for an edge proxy). */
@@ -114,14 +101,12 @@ export class ObservationCollector {
       }
       return list;
     };
-    // set while text() records a line of a text that namesOnlyItself found clean
-    let clean = false;
     const add = (artefact: string, kind: ObservationKind, value: string, path?: string): void => {
       const at = path ?? '';
       const isText = kind === ObservationKind.TEXT;
       if (isText && !this.keepText) {
         // streamed: kept only when it names another domain (a repeat gives the same finding, which the checks merge)
-        if (!clean && domainsNamedIn(value, this.names).some((m) => m.domain !== domain)) {
+        if (domainsNamedIn(value, this.names).some((m) => m.domain !== domain)) {
           this.keep(domain, artefact, kind, value, path, specific, at);
         }
         return;
@@ -140,9 +125,7 @@ export class ObservationCollector {
       if (!couldNameDomain(value)) {
         return;
       }
-      clean = options.inCleanText === true;
       add(artefact, ObservationKind.TEXT, value, path);
-      clean = false;
       for (const address of upstreamsIn(value)) {
         this.forwards.push(path === undefined ? { domain, artefact, address } : { domain, artefact, path, address });
       }
@@ -161,9 +144,7 @@ export class ObservationCollector {
         }
       }, options.skip);
     };
-    const namesOnlyItself = (whole: string): boolean =>
-      !/[^\x00-\x7f]|%[0-9a-f]{2}/i.test(whole) && domainsNamedIn(whole, this.names).every((m) => m.domain === domain);
-    return { domain, add, text, tree, namesOnlyItself };
+    return { domain, add, text, tree };
   }
 
   private keep(

@@ -50,7 +50,7 @@ const CASES: Array<[string, MultiIngressBackendProps, ((b: MultiIngressBackend) 
     },
   ],
   [
-    // the streamed audit looks at no line of a file that, whole, names no other domain: each of these files names one
+    // each of these files names another domain on one line
     'files that name another domain on one line only, as written, percent-encoded and in full-width letters',
     { ...GUIDE, entryPoints: ENTRY },
     (b) => {

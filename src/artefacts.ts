@@ -137,6 +137,17 @@ export class ArtefactFile extends Construct {
     return undefined;
   }
 
+  /**
+   * Render the file to check that it renders, before any file is written:
+   * the text to write, or undefined when the file is rendered again to be
+   * written (its text is not held meanwhile).
+   *
+   * @internal
+   */
+  public _renderBeforeWriting(): string | undefined {
+    return this.render();
+  }
+
   /** The file's content, computed when the app is synthesized. */
   public render(): string {
     return this.content;
@@ -166,9 +177,10 @@ export class ComputedFile extends ArtefactFile {
     return text;
   }
 
-  /** Whether the file was rendered in the synthesis in progress (so it renders). */
-  public get renderedInThisSynthesis(): boolean {
-    return this.renderedIn !== undefined && this.renderedIn === synthesisOf(this);
+  public _renderBeforeWriting(): undefined {
+    // rendered in the synthesis in progress: it renders
+    if (this.renderedIn === undefined || this.renderedIn !== synthesisOf(this)) this.render();
+    return undefined;
   }
 }
 
@@ -235,13 +247,7 @@ export class Artefacts {
       }
       // every other file is rendered (as text: most of it is held by the files already) before one is written;
       // a computed file's text is computed again when it is written
-      rendered = files.filter((f) => !bytes.has(f)).map((f) => {
-        if (f instanceof ComputedFile) {
-          if (!f.renderedInThisSynthesis) f.render();
-          return { file: f };
-        }
-        return { file: f, data: f.render() };
-      });
+      rendered = files.filter((f) => !bytes.has(f)).map((f) => ({ file: f, data: f._renderBeforeWriting() }));
     } catch (e) {
       staging.discard();
       for (const folder of created) fs.rmSync(folder, { recursive: true, force: true });
@@ -425,28 +431,26 @@ export class WireApp extends App {
 
   private synthNow(): void {
     Artefacts.of(this); // refuse clashing paths before anything is written
-    const direct = directCharts(this);
-    const charts = direct?.map((d) => d.chart) ?? this.charts; // a dependency graph of the whole app: build it once
-    if (!this.fastPath(charts, direct !== undefined)) {
+    const charts = this.ownWriting();
+    if (charts === undefined) {
       super.synth();
       Artefacts.write(this, this.outdir);
       return;
     }
-    if (direct) validateOnce(this);
-    this.writeManifests(direct ?? charts.map((chart) => ({ chart })));
+    this.writeManifests(charts);
     forgetRenderings(this);
     // neither the manifests' text nor the objects' JSON is held while the other files are rendered
     Artefacts.write(this, this.outdir);
   }
 
-  private writeManifests(charts: ReadonlyArray<{ readonly chart: Chart; readonly objects?: readonly ApiObject[] }>): void {
+  private writeManifests(charts: readonly ChartToWrite[]): void {
     // each chart is written as it is rendered, beside its file; the files take their names only once every
     // chart is rendered, so a failure leaves no manifest (and at thousands of objects no file is held whole)
     fs.mkdirSync(this.outdir, { recursive: true });
     const staging = new Staging();
     try {
-      for (const { chart, objects } of charts) {
-        staging.write(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), documentPieces(objects ? renderEach(objects) : chart.toJson()));
+      for (const c of charts) {
+        staging.write(path.join(this.outdir, `${Names.toDnsLabel(c.chart)}${this.outputFileExtension}`), documentPieces(chartJson(c)));
       }
     } catch (e) {
       staging.discard();
@@ -461,46 +465,44 @@ export class WireApp extends App {
   }
 
   private synthYamlNow(): string {
-    const direct = directCharts(this);
-    const charts = direct?.map((d) => d.chart) ?? this.charts;
-    if (!this.fastPath(charts, direct !== undefined)) {
-      return super.synthYaml();
-    }
-    if (direct) {
-      validateOnce(this);
-      return toYamlDocuments(direct.flatMap((d) => d.objects.map((o) => o.toJson())));
-    }
-    return toYamlDocuments(charts.flatMap((chart) => chart.toJson()));
+    const charts = this.ownWriting();
+    return charts === undefined ? super.synthYaml() : toYamlDocuments(charts.flatMap((c) => [...chartJson(c)]));
   }
 
   /**
-   * One file per chart, no construct metadata, no chart depending on another
-   * and none holding one (cdk8s would number the files: it makes a chart
-   * depend on the charts it holds, when it synthesizes).
+   * The charts WireApp writes itself, in cdk8s's order, validated as cdk8s
+   * validates them; `undefined` when cdk8s writes the app: output other than
+   * one file per chart, construct metadata, or files cdk8s numbers (a chart
+   * that depends on another or holds one).
    */
-  private fastPath(charts: Chart[], direct: boolean): boolean {
+  private ownWriting(): ChartToWrite[] | undefined {
     if (this.yamlOutputType !== YamlOutputType.FILE_PER_CHART || this.recordMetadata) {
-      return false;
+      return undefined;
     }
-    if (direct) {
-      return true; // no construct depends on one of another chart
+    const direct = directCharts(this);
+    if (direct !== undefined) {
+      validateOnce(this);
+      return direct;
     }
-    const chartOf = (c: IConstruct): Chart | undefined => {
-      try {
-        return Chart.of(c);
-      } catch {
-        return undefined;
-      }
-    };
-    const holdsChart = (chart: Chart) => chart.node.children.some((c) => c instanceof Chart);
-    return charts.every((chart) => !holdsChart(chart) && chart.node.findAll().every((c) => c.node.dependencies.every((d) => chartOf(d) === chart)));
+    // a dependency graph of the whole app: built once; each chart renders itself (cdk8s validates there)
+    const charts = this.charts;
+    return numbersChartFiles(charts) ? undefined : charts.map((chart) => ({ chart }));
   }
 }
 
-/** A chart and its own objects, in the order cdk8s writes them. */
-interface DirectChart {
+/** A chart to write, with its objects in cdk8s's order when WireApp ordered them (else the chart renders itself). */
+interface ChartToWrite {
   readonly chart: Chart;
-  readonly objects: readonly ApiObject[];
+  readonly objects?: readonly ApiObject[];
+}
+
+/** The JSON of a chart's objects; each of the objects WireApp ordered is rendered only when it is asked for. */
+function* chartJson(c: ChartToWrite): Iterable<any> {
+  if (c.objects === undefined) {
+    yield* c.chart.toJson();
+    return;
+  }
+  for (const o of c.objects) yield o.toJson();
 }
 
 /**
@@ -518,7 +520,7 @@ interface DirectChart {
  * of the tree, each after what it depends on (depth first, as
  * `DependencyVertex.topology` visits them).
  */
-function directCharts(app: App): DirectChart[] | undefined {
+function directCharts(app: App): ChartToWrite[] | undefined {
   const charts: Chart[] = [];
   const hasObjectsBelow = (c: IConstruct) => c.node.children.length > 0 && c.node.findAll().some((x) => x !== c && x instanceof ApiObject);
   for (const c of app.node.findAll()) {
@@ -533,7 +535,7 @@ function directCharts(app: App): DirectChart[] | undefined {
   }
   const arrayIndex = (c: Chart) => /^(0|[1-9][0-9]*)$/.test(c.node.path) && Number(c.node.path) < 2 ** 32 - 1;
   const numbered = charts.filter(arrayIndex).sort((a, b) => Number(a.node.path) - Number(b.node.path));
-  const ordered: DirectChart[] = [];
+  const ordered: ChartToWrite[] = [];
   for (const chart of [...numbered, ...charts.filter((c) => !arrayIndex(c))]) {
     const objects = objectOrder(chart);
     if (objects === undefined) return undefined;
@@ -576,11 +578,6 @@ function objectOrder(chart: Chart): ApiObject[] | undefined {
   return cycle || ordered.length !== own.length ? undefined : ordered;
 }
 
-/** The JSON of objects, each rendered only when it is asked for. */
-function* renderEach(objects: readonly ApiObject[]): Iterable<any> {
-  for (const o of objects) yield o.toJson();
-}
-
 /** What cdk8s runs before it renders a chart: every construct's validations, the errors in its words. */
 function validateOnce(app: App): void {
   const errors: string[] = [];
@@ -604,6 +601,19 @@ export function manifestFiles(app: App): Array<{ readonly chart: Chart; readonly
     return undefined;
   }
   const charts = app.charts;
+  const indexed = numbersChartFiles(charts);
+  return charts.map((chart, i) => ({
+    chart,
+    file: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
+  }));
+}
+
+/**
+ * Whether cdk8s numbers the manifest files of these charts (`0000-<chart>`):
+ * when a chart depends on another, or holds one (cdk8s makes it depend on
+ * the charts it holds, when it synthesizes).
+ */
+function numbersChartFiles(charts: readonly Chart[]): boolean {
   const chartOf = (c: IConstruct): Chart | undefined => {
     try {
       return Chart.of(c);
@@ -611,14 +621,10 @@ export function manifestFiles(app: App): Array<{ readonly chart: Chart; readonly
       return undefined;
     }
   };
-  const indexed = charts.some(
+  return charts.some(
     (chart) =>
       chart.node.children.some((c) => c instanceof Chart) || chart.node.findAll().some((c) => c.node.dependencies.some((d) => chartOf(d) !== chart)),
   );
-  return charts.map((chart, i) => ({
-    chart,
-    file: `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
-  }));
 }
 
 function pathProblem(p: string): string | undefined {

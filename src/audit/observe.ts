@@ -192,9 +192,8 @@ export function collect(subject: AuditSubject, output: Emitted = emitted(subject
     const own = domain === undefined ? undefined : valuesOf.get(domain);
     return (own !== undefined && isRenderingOf(own)(content)) || sharedRenderings.some((isRendering) => isRendering(content));
   };
-  const byDomain = new Map<string, { ingresses: number[]; objects: number[]; files: number[] }>(
-    subject.domains.map((d) => [d, { ingresses: [], objects: [], files: [] }]),
-  );
+  // (the order the domains are read in does not matter: the collector lists everything by place)
+  const byDomain = new Map<string, { ingresses: number[]; objects: number[]; files: number[] }>();
   const of = (domain: string) => {
     let parts = byDomain.get(domain);
     if (parts === undefined) {
@@ -442,13 +441,12 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
       o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
     }
   }
-  const lineOptions = { emails: true };
   content
     .split('\n')
     .forEach((raw, i) => {
       const line = raw.trim();
       const where = `line ${i + 1}`;
-      o.text(artefact, line, where, lineOptions);
+      o.text(artefact, line, where, { emails: true });
       const record = RECORD.exec(line);
       if (record) {
         const target = record[3].replace(/\.$/, '').toLowerCase();

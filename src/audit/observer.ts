@@ -156,18 +156,16 @@ export class ObservationCollector {
     specific: Map<string, Map<string, string[]>>,
     at: string,
   ): void {
+    const item: Observation = path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path };
     if (kind === ObservationKind.TEXT) {
       let bySpecific = specific.get(artefact);
       if (bySpecific === undefined) {
         bySpecific = new Map();
         specific.set(artefact, bySpecific);
       }
-      const item: Observation = path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path };
       this.texts.push({ item, specific: bySpecific, path: at, value });
-      this.items.push(item);
-      return;
     }
-    this.items.push(path === undefined ? { domain, artefact, kind, value } : { domain, artefact, kind, value, path });
+    this.items.push(item);
   }
 
   /** Addresses the domains' proxies forward to. */

@@ -314,7 +314,6 @@ export function main(
       case 'synth': {
         if (!args.config) throw new UsageError('synth needs --config FILE');
         if (!args.out) throw new UsageError('synth needs --out DIR');
-        if (args.json) throw new UsageError('--json is for plan only');
         refuseOtherOptions(args);
         checkAllow(args.allow);
         const staging = stagingPathFor(args.out);

@@ -120,6 +120,7 @@ describe('usage errors: exit code 2', () => {
     [['init', '--json'], 'init does not take --json (it would be ignored): it is an option of plan'],
     [['init', '--format', 'flux'], 'init does not take --format (it would be ignored): it is an option of synth, plan and validate'],
     [['synth', '--config', 'x.yaml', '--out', 'o', '--against', 'old'], 'synth does not take --against (it would be ignored): it is an option of plan'],
+    [['synth', '--config', 'x.yaml', '--out', 'o', '--json'], 'synth does not take --json (it would be ignored): it is an option of plan'],
     [['plan', '--config', 'x.yaml', '--against', 'old', '--force'], 'plan does not take --force (it would be ignored): it is an option of init'],
   ])('%j', (argv, message) => {
     const result = run(...argv);

@@ -344,8 +344,7 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
   if (other === undefined || !NON_ASCII.test(other)) {
     // ASCII (as written, or after decoding, e.g. an HAProxy log format's `%[...]`): the Unicode token's letters,
     // marks and digits are exactly [a-z0-9] here. A token without a dot names no domain (a domain has two labels).
-    const ascii = other ?? text;
-    if (ascii.includes('.')) namesIn(ascii.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
+    asciiNamesIn(other ?? text, domains, found);
     return found;
   }
   const tokens: string[] = [];
@@ -355,6 +354,74 @@ export function domainsNamedIn(text: string, domains: ReadonlySet<string>): Doma
   }
   namesIn(tokens, domains, found);
   return found;
+}
+
+/**
+ * `namesIn` for the host-like tokens of an ASCII text, as `HOST_TOKEN`
+ * finds them in its lower-case form, without making a string of every word:
+ * a token is a longest run of letters, digits, dots and hyphens, less the
+ * dots and hyphens at its ends, so it can end in a domain only if it has a
+ * dot and its last label is the last label of one of the domains (`com` in
+ * `nginz-https.red.example.com`; `cfg` in `haproxy.cfg` is nobody's). Only
+ * those tokens are looked up. When a name has no dot (no domain the library
+ * makes), every token is.
+ */
+function asciiNamesIn(text: string, domains: ReadonlySet<string>, found: DomainMention[]): void {
+  const labels = lastLabelsOf(domains);
+  if (labels === undefined) {
+    namesIn(text.toLowerCase().match(HOST_TOKEN) ?? [], domains, found);
+    return;
+  }
+  for (let from = 0; ;) {
+    const dot = text.indexOf('.', from);
+    if (dot < 0) {
+      return;
+    }
+    // the run of token characters around the dot (runs are apart: the last one ended before a character that is none)
+    let start = dot;
+    while (start > 0 && isTokenCharacter(text.charCodeAt(start - 1))) start--;
+    let end = dot + 1;
+    while (end < text.length && isTokenCharacter(text.charCodeAt(end))) end++;
+    from = end;
+    // the token: the run without the dots and hyphens at its ends
+    while (start < end && !isLetterOrDigit(text.charCodeAt(start))) start++;
+    while (end > start && !isLetterOrDigit(text.charCodeAt(end - 1))) end--;
+    const lastDot = text.lastIndexOf('.', end - 1);
+    if (lastDot < start || !labels.has(text.slice(lastDot + 1, end).toLowerCase())) {
+      continue;
+    }
+    namesIn([text.slice(start, end).toLowerCase()], domains, found);
+  }
+}
+
+/** Letters (either case), digits, "." and "-": what `HOST_TOKEN` reads in a lower-case text. */
+function isTokenCharacter(c: number): boolean {
+  return c === 46 || c === 45 || isLetterOrDigit(c);
+}
+
+function isLetterOrDigit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
+
+/** The last labels of a set of names, worked out once per set (the sets looked in are not changed); undefined if a name has no dot. */
+const lastLabels = new WeakMap<ReadonlySet<string>, { readonly size: number; readonly labels: ReadonlySet<string> | undefined }>();
+
+function lastLabelsOf(domains: ReadonlySet<string>): ReadonlySet<string> | undefined {
+  const known = lastLabels.get(domains);
+  if (known !== undefined && known.size === domains.size) {
+    return known.labels;
+  }
+  let labels: Set<string> | undefined = new Set<string>();
+  for (const name of domains) {
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) {
+      labels = undefined;
+      break;
+    }
+    labels.add(name.slice(dot + 1));
+  }
+  lastLabels.set(domains, { size: domains.size, labels });
+  return labels;
 }
 
 /** For each host-like token, the longest of `domains` that it is or ends in, on whole labels. */

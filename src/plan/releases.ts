@@ -4,9 +4,14 @@
  * Application (`helm.valuesObject`), values files and `deploy.sh`. Values are
  * parsed only when asked for, once per distinct text.
  */
-import { parse } from 'yaml';
 import { readOwnYaml } from './read-yaml';
 import { Snapshot } from './snapshot';
+
+/** The YAML library, loaded when first needed (a synth into a new folder reads no YAML). */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
 
 /** The release formats the plan reads. */
 export const FORMAT_HELMCHART = 'helmchart';
@@ -40,7 +45,7 @@ export function valuesOf(r: ReleaseRecord): any {
   if (typeof src !== 'string') return src ?? {};
   let v = parsedText.get(src);
   if (v === undefined) {
-    v = readOwnYaml(src) ?? parse(src, { uniqueKeys: false }) ?? {};
+    v = readOwnYaml(src) ?? yaml().parse(src, { uniqueKeys: false }) ?? {};
     if (parsedText.size > 10000) parsedText.clear();
     parsedText.set(src, v);
   }

@@ -10,12 +10,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { Artefacts, WireApp } from '../artefacts';
 import { readOwnYaml } from './read-yaml';
 import { MARKER } from '../cli/output';
 import { quote } from '../errors';
 import { toYaml } from '../values/yaml';
+
+/** The YAML library, loaded when first needed (a synth into a new folder reads no YAML). */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
 
 /** One object of a synthesis. */
 export interface SnapshotObject {
@@ -148,7 +153,7 @@ export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true
           objects.set(key, { key, data: own, text: doc });
           continue;
         }
-        for (const parsed of parseAllDocuments(doc, { uniqueKeys: false })) {
+        for (const parsed of yaml().parseAllDocuments(doc, { uniqueKeys: false })) {
           if (parsed.errors.length > 0) {
             throw new PreviousOutputError(`${quote(path.join(dir, rel))} is not valid as the earlier output: ${parsed.errors[0].message.split('\n')[0]}`);
           }

@@ -112,19 +112,78 @@ export function listeningAddresses(config: HaproxyConfig): HaproxyEndpoint[] {
       continue;
     }
     for (const d of section.directives) {
-      if (d.keyword !== 'bind' || d.args.length === 0) {
-        continue;
-      }
-      // one bind line may list several addresses: "bind 192.0.2.1:443,[2001:db8::1]:443 ssl ..."
-      for (const item of d.args[0].split(',')) {
-        const address = bindAddress(item);
-        if (address !== undefined && !isUnspecified(address)) {
-          found.push({ address, where: `${describe(section)}, line ${d.line}: bind` });
-        }
-      }
+      if (d.keyword === 'bind' && d.args.length > 0) listening(section, d, found);
     }
   }
   return found;
+}
+
+/**
+ * `listeningAddresses(haproxyConfigOf(text))` in one pass over the lines,
+ * without a parsed configuration: undefined when the text is no HAProxy
+ * configuration (see `isHaproxyConfig`). A line is split into its words only
+ * when they are read (a section's header, a `bind` line of a frontend or
+ * listen section, a line with a quote, an escape or a comment); of any other
+ * line only the first word is read. The audit reads every edge file with it.
+ */
+export function listeningAddressesOf(text: string): HaproxyEndpoint[] | undefined {
+  const found: HaproxyEndpoint[] = [];
+  let section: HaproxySection | undefined;
+  let proxy = false;
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end);
+    start = end + 1;
+    const special = SPECIAL.test(raw);
+    const keyword = special ? splitWords(raw)[0] : firstWord(raw);
+    if (keyword === undefined) {
+      continue;
+    }
+    if (SECTION_KEYWORDS.has(keyword)) {
+      const name = splitWords(raw)[1];
+      section = name === undefined ? { keyword, line: line + 1, directives: [] } : { keyword, name, line: line + 1, directives: [] };
+      if (PROXY_SECTIONS.has(keyword) && keyword !== 'defaults') proxy = true;
+      continue;
+    }
+    if (section === undefined) {
+      return undefined; // a directive outside every section
+    }
+    if (keyword === 'bind' && (section.keyword === 'frontend' || section.keyword === 'listen')) {
+      const args = splitWords(raw);
+      if (args.length > 1) listening(section, { keyword, args: args.slice(1), line: line + 1 }, found);
+    }
+  }
+  return proxy ? found : undefined;
+}
+
+/** The first of the words of a line without a quote, an escape or a comment. */
+function firstWord(line: string): string | undefined {
+  let start = 0;
+  while (start < line.length && isBlank(line.charCodeAt(start))) start++;
+  if (start === line.length) {
+    return undefined;
+  }
+  let end = start + 1;
+  while (end < line.length && !isBlank(line.charCodeAt(end))) end++;
+  return line.slice(start, end);
+}
+
+/** A space, a tab or a carriage return: what separates words (`BLANKS`). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
+/** The addresses one `bind` directive of a frontend or listen section listens on. */
+function listening(section: HaproxySection, d: HaproxyDirective, found: HaproxyEndpoint[]): void {
+  // one bind line may list several addresses: "bind 192.0.2.1:443,[2001:db8::1]:443 ssl ..."
+  for (const item of d.args[0].split(',')) {
+    const address = bindAddress(item);
+    if (address !== undefined && !isUnspecified(address)) {
+      found.push({ address, where: `${describe(section)}, line ${d.line}: bind` });
+    }
+  }
 }
 
 /** `frontend https` */

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ArtefactFile } from '../artefacts';
 import { DomainIngress, TLS_VALUES_KEY } from '../domain-ingress';
-import { haproxyConfigOf, listeningAddresses } from './haproxy-config';
+import { listeningAddressesOf } from './haproxy-config';
 import { observeIngressChart } from './ingress-chart';
 import { DomainObserver, ObservationCollector, ServiceTarget, Upstream } from './observer';
-import { asAddress } from './text';
+import { asAddress, couldNameDomain } from './text';
 import { Observation, ObservationKind } from './types';
 import { ExpectedSecret } from '../release/release-spec';
 import { Values, forEachString, getPath, isPlainObject } from '../values/merge';
@@ -432,22 +432,30 @@ const LISTEN = /^\s*listen\s+(\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):\d+/i;
  * addresses its frontends listen on (a wildcard `bind [::]:443` is no address
  * of the domain).
  */
+/** How the lines of a file are scanned. */
+const FILE_TEXT = { emails: true };
+
 function observeFile(o: DomainObserver, path: string, content: string): void {
   const artefact = `file ${path}`;
-  const config = haproxyConfigOf(content);
-  const haproxy = config !== undefined;
-  if (haproxy) {
-    for (const bind of listeningAddresses(config)) {
-      o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
-    }
+  const binds = listeningAddressesOf(content);
+  const haproxy = binds !== undefined;
+  for (const bind of binds ?? []) {
+    o.add(artefact, ObservationKind.ADDRESS, bind.address, bind.where);
   }
   content
     .split('\n')
     .forEach((raw, i) => {
+      // most lines could name no domain (see couldNameDomain: trimming a line takes nothing away that could)
+      // and hold no record or listening address: nothing to observe
+      const could = couldNameDomain(raw);
       const line = raw.trim();
-      const where = `line ${i + 1}`;
-      o.text(artefact, line, where, { emails: true });
       const record = RECORD.exec(line);
+      const listen = haproxy ? null : LISTEN.exec(line);
+      if (!could && record === null && listen === null) {
+        return;
+      }
+      const where = `line ${i + 1}`;
+      if (could) o.text(artefact, line, where, FILE_TEXT);
       if (record) {
         const target = record[3].replace(/\.$/, '').toLowerCase();
         const address = asAddress(target);
@@ -457,7 +465,6 @@ function observeFile(o: DomainObserver, path: string, content: string): void {
           o.add(artefact, ObservationKind.ADDRESS, address, where);
         }
       }
-      const listen = haproxy ? null : LISTEN.exec(line);
       const address = listen ? asAddress(listen[1]) : undefined;
       // a wildcard (`bind [::]:443`, `listen 0.0.0.0:80`) listens everywhere: it is no domain's address
       if (address !== undefined && !/^[0.:]+$/.test(address)) {

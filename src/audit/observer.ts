@@ -121,10 +121,8 @@ export class ObservationCollector {
       }
       this.keep(domain, artefact, kind, value, path, specific, at);
     };
-    const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
-      if (!couldNameDomain(value)) {
-        return;
-      }
+    // a text that could name a domain
+    const textThatCould = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
       add(artefact, ObservationKind.TEXT, value, path);
       for (const address of upstreamsIn(value)) {
         this.forwards.push(path === undefined ? { domain, artefact, address } : { domain, artefact, path, address });
@@ -135,12 +133,17 @@ export class ObservationCollector {
         }
       }
     };
+    const text = (artefact: string, value: string, path: string | undefined, options: TextOptions): void => {
+      if (couldNameDomain(value)) {
+        textThatCould(artefact, value, path, options);
+      }
+    };
     const tree = (artefact: string, node: unknown, options: TextOptions, basePath: string = ''): void => {
       // most strings name no domain: their key path is not even built
       walk(node, basePath === '' ? [] : [basePath], (value, keys) => {
         if (couldNameDomain(value)) {
           const p = pathOf(keys);
-          text(artefact, value, p === '' ? undefined : p, options);
+          textThatCould(artefact, value, p === '' ? undefined : p, options);
         }
       }, options.skip);
     };

@@ -9,13 +9,51 @@ export function emailsIn(text: string): string[] {
   return (text.match(EMAIL) ?? []).map((e) => e.toLowerCase());
 }
 
-/** A dotted name whose last label has a letter (`5.32.0` is not one). */
-const DOTTED_NAME = /[a-z0-9-]\.[a-z0-9-]*[a-z][a-z0-9-]*/i;
-
-/** Whether `text` could name a domain at all (a host has dotted labels, an e-mail an `@`, a Unicode or percent-encoded spelling either). */
+/**
+ * Whether `text` could name a domain at all: it has an `@` (an e-mail), a
+ * dotted name whose label after the dot has a letter (`a.example`, not
+ * `5.32.0`), a percent-encoded dot (`%2e`) or a character beyond ASCII
+ * (full-width or ideographic dots, Unicode labels). One pass over the text,
+ * most of which names nothing.
+ */
 export function couldNameDomain(text: string): boolean {
-  // other spellings: percent-encoded dots, full-width or ideographic dots, Unicode labels
-  return text.includes('@') || DOTTED_NAME.test(text) || /%2e|[\u0080-\uffff]/i.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 || c >= 0x80) {
+      return true; // "@", or not ASCII
+    }
+    if (c === 46 && i > 0 && isLabelCharacter(text.charCodeAt(i - 1)) && labelWithLetterAt(text, i + 1)) {
+      return true; // "x.a"
+    }
+    if (c === 37 && text.charCodeAt(i + 1) === 50 && (text.charCodeAt(i + 2) === 101 || text.charCodeAt(i + 2) === 69)) {
+      return true; // "%2e", "%2E"
+    }
+  }
+  return false;
+}
+
+/** Whether the run of label characters that starts at `start` has a letter. */
+function labelWithLetterAt(text: string, start: number): boolean {
+  for (let j = start; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (!isLabelCharacter(c)) {
+      return false;
+    }
+    if (isLetter(c)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A letter of either case, a digit or "-". */
+function isLabelCharacter(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/** An ASCII letter of either case. */
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 /** `value` as an IP address (brackets and a zone dropped, lower case), or undefined. */

@@ -1,6 +1,7 @@
+import * as fc from 'fast-check';
 import { passes } from './helpers';
 import { LoadBalancerImplementation, ObservationKind } from '../../src';
-import { isHaproxyConfig, listeningAddresses, parseHaproxyConfig } from '../../src/audit/haproxy-config';
+import { haproxyConfigOf, isHaproxyConfig, listeningAddresses, listeningAddressesOf, parseHaproxyConfig } from '../../src/audit/haproxy-config';
 
 describe('an HAProxy configuration, by its sections and directives', () => {
   const CONFIG = [
@@ -98,5 +99,38 @@ describe('the address of a load balancer implementation of ones own', () => {
       value: '198.51.100.20',
       path: 'metadata.annotations["lb.example.com/address"]',
     });
+  });
+});
+
+describe('the listening addresses read in one pass over the lines', () => {
+  const lines = fc.oneof(
+    fc.constantFrom(
+      'global', 'defaults', 'frontend https', 'frontend', 'listen stats', 'backend wire', 'userlist u', '  frontend  "a b"',
+      '    bind :443 ssl', '    bind 203.0.113.10:443', 'bind [2001:db8::30]:443,192.0.2.7:80', '\tbind\t192.0.2.8:1 # x', 'bind "192.0.2.9:443"',
+      'bind', '  bind ', 'b"ind" 192.0.2.10:1', 'bi\\nd 192.0.2.11:1', "bind '192.0.2.12:1'", '# bind 192.0.2.13:1', 'bind#192.0.2.14:1',
+      '    server backend 192.0.2.1:443', '    acl own_host var(txn.host) -m str "bind 198.51.100.98:1"', '', '   ', '\r', 'timeout connect 5s',
+      'bind ipv6@2001:db8::31:9443', 'bind unix@/run/x.sock', 'bind 0.0.0.0:80', 'frontend\tx', 'frontend x\r', '"frontend" y', 'fr\\ontend z',
+    ),
+    fc.stringMatching(/^[a-z "'\\#:.\t0-9]{0,12}$/),
+  );
+  const configs = fc.array(lines, { maxLength: 14 }).map((ls) => ls.join('\n'));
+
+  test('as the parsed configuration gives them, or none for a text that is no HAProxy configuration', () => {
+    fc.assert(
+      fc.property(configs, (text) => {
+        const parsed = haproxyConfigOf(text);
+        expect(listeningAddressesOf(text)).toEqual(parsed === undefined ? undefined : listeningAddresses(parsed));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('of the configuration above', () => {
+    expect(listeningAddressesOf(['frontend https', '    bind 203.0.113.10:443,[2001:DB8::30]:443 ssl', '', 'backend b', '    bind 192.0.2.1:1'].join('\n'))).toEqual([
+      { address: '203.0.113.10', where: 'frontend https, line 2: bind' },
+      { address: '2001:db8::30', where: 'frontend https, line 2: bind' },
+    ]);
+    expect(listeningAddressesOf('bind 192.0.2.1:1\nfrontend https\n')).toBeUndefined();
+    expect(listeningAddressesOf('global\ndefaults\n')).toBeUndefined();
   });
 });

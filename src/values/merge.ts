@@ -387,11 +387,22 @@ function asciiNamesIn(text: string, domains: ReadonlySet<string>, found: DomainM
     while (start < end && !isLetterOrDigit(text.charCodeAt(start))) start++;
     while (end > start && !isLetterOrDigit(text.charCodeAt(end - 1))) end--;
     const lastDot = text.lastIndexOf('.', end - 1);
-    if (lastDot < start || !labels.has(text.slice(lastDot + 1, end).toLowerCase())) {
+    const length = end - lastDot - 1;
+    if (lastDot < start || length < labels.shortest || length > labels.longest || !labels.names.has(lowerCase(text, lastDot + 1, end))) {
       continue;
     }
-    namesIn([text.slice(start, end).toLowerCase()], domains, found);
+    nameIn(lowerCase(text, start, end), domains, found);
   }
+}
+
+/** `text.slice(start, end).toLowerCase()`, without a second string when it has no capital letter. */
+function lowerCase(text: string, start: number, end: number): string {
+  const part = text.slice(start, end);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) return part.toLowerCase();
+  }
+  return part;
 }
 
 /** Letters (either case), digits, "." and "-": what `HOST_TOKEN` reads in a lower-case text. */
@@ -403,22 +414,34 @@ function isLetterOrDigit(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 }
 
-/** The last labels of a set of names, worked out once per set (the sets looked in are not changed); undefined if a name has no dot. */
-const lastLabels = new WeakMap<ReadonlySet<string>, { readonly size: number; readonly labels: ReadonlySet<string> | undefined }>();
+/** The last labels of a set of names, and their shortest and longest lengths. */
+interface LastLabels {
+  readonly names: ReadonlySet<string>;
+  readonly shortest: number;
+  readonly longest: number;
+}
 
-function lastLabelsOf(domains: ReadonlySet<string>): ReadonlySet<string> | undefined {
+/** The last labels of each set of names, worked out once per set (the sets looked in are not changed); undefined if a name has no dot. */
+const lastLabels = new WeakMap<ReadonlySet<string>, { readonly size: number; readonly labels: LastLabels | undefined }>();
+
+function lastLabelsOf(domains: ReadonlySet<string>): LastLabels | undefined {
   const known = lastLabels.get(domains);
   if (known !== undefined && known.size === domains.size) {
     return known.labels;
   }
-  let labels: Set<string> | undefined = new Set<string>();
+  const names = new Set<string>();
+  let labels: LastLabels | undefined;
   for (const name of domains) {
     const dot = name.lastIndexOf('.');
     if (dot < 0) {
-      labels = undefined;
+      names.clear();
       break;
     }
-    labels.add(name.slice(dot + 1));
+    names.add(name.slice(dot + 1));
+  }
+  if (names.size > 0) {
+    const lengths = [...names].map((l) => l.length);
+    labels = { names, shortest: Math.min(...lengths), longest: Math.max(...lengths) };
   }
   lastLabels.set(domains, { size: domains.size, labels });
   return labels;
@@ -426,13 +449,16 @@ function lastLabelsOf(domains: ReadonlySet<string>): ReadonlySet<string> | undef
 
 /** For each host-like token, the longest of `domains` that it is or ends in, on whole labels. */
 function namesIn(tokens: readonly string[], domains: ReadonlySet<string>, found: DomainMention[]): void {
-  for (const token of tokens) {
-    // the token, then each suffix after a dot, longest first
-    for (let rest = token, dot = 0; dot !== -1; dot = rest.indexOf('.'), rest = rest.slice(dot + 1)) {
-      if (domains.has(rest)) {
-        found.push({ domain: rest, token });
-        break;
-      }
+  for (const token of tokens) nameIn(token, domains, found);
+}
+
+/** The longest of `domains` that a host-like token is or ends in, on whole labels, if any. */
+function nameIn(token: string, domains: ReadonlySet<string>, found: DomainMention[]): void {
+  // the token, then each suffix after a dot, longest first
+  for (let rest = token, dot = 0; dot !== -1; dot = rest.indexOf('.'), rest = rest.slice(dot + 1)) {
+    if (domains.has(rest)) {
+      found.push({ domain: rest, token });
+      return;
     }
   }
 }

@@ -16,7 +16,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigError, FORMAT_NAMES, LoadedConfig, edgeProxyNamespace, loadConfig, locate, schemaPath, toProps, valuesFilesOf } from './config';
 import { EXAMPLE_CONFIG } from './example';
-import { OutputError, checkTarget, stagingPathFor, writeAtomically } from './output';
+import { OutputError, checkTarget, recoverOutput, stagingPathFor, writeAtomically } from './output';
 import { WireApp, duringSynthesis } from '../artefacts';
 import { listed as listedInWords } from '../audit/text';
 import { MultiIngressBackend } from '../multi-ingress-backend';
@@ -322,9 +322,14 @@ export function main(
         // one synthesis from the checks to the last file: the tree does not change in between
         duringSynthesis(app, () => {
           check(config, app);
+          // what a killed run left is finished or rolled back first: the guard below compares with what it puts
+          // back (between its two renames, --out is missing until then); a folder this run reads is refused first
+          checkTarget(args.out!, [args.config!, ...valuesFilesOf(config)]);
+          for (const line of recoverOutput(args.out!)) {
+            if (!args.quiet) err(`${NAME}: ${line}\n`);
+          }
           // over an earlier output: refuse what would break the running deployment
           if (isEarlierOutput(args.out!)) {
-            checkTarget(args.out!, [args.config!, ...valuesFilesOf(config)]); // a folder this run reads is refused first
             const result = planAgainst(args.out!, app, args.allow, true, true);
             if (Plan.refused(result).length > 0) throw new DangerError(result, args.out!, args.config!);
           }

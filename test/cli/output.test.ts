@@ -99,6 +99,28 @@ describe('a synth killed at each step of its output', () => {
   });
 });
 
+describe('a synth after a run killed between the two renames', () => {
+  test('finishes the swap first, then guards against the output it put back', () => {
+    const dir = tempDir('output-');
+    const { previous, next } = configs(dir);
+    const out = path.join(dir, 'out');
+    expect(quietly('synth', '--config', previous, '--out', out).code).toBe(0);
+    const allow = ['--allow', 'release-renamed', '--allow', 'domain-removed-with-entry-point'];
+    const killed = child(['synth', '--config', next, '--out', out, '--quiet', ...allow], { CDK8S_WIRE_TEST_KILL_AFTER: 'previous-moved' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.existsSync(out)).toBe(false);
+
+    // going back renames the live releases again: a danger of the output the killed run wrote, not allowed here
+    const back = quietly('synth', '--config', previous, '--out', out);
+    expect(back.err).toContain(`finished the swap a killed run left: ${out} holds its complete output`);
+    expect(back.err).toContain('release-renamed');
+    expect(back.code).toBe(1);
+    // nothing written: --out holds the output the killed run completed
+    expect(tree(out)['wire.k8s.yaml']).not.toContain('blue.example.net');
+    expect(fs.readdirSync(dir).sort()).toEqual(['next.yaml', 'out', 'previous.yaml']);
+  });
+});
+
 describe('what earlier runs left', () => {
   test('a synth removes staging folders of runs that are gone, and leaves those of a running one', () => {
     const dir = tempDir('output-');

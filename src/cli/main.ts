@@ -259,6 +259,8 @@ const OPTIONS: { readonly [command: string]: ReadonlyArray<keyof Args> } = {
   validate: ['config', 'format', 'allowOutsideFiles', 'quiet'],
   init: ['config', 'force', 'quiet'],
 };
+/** The options of this command line that `verify`, which reads its own (src/verify/command.ts), takes too. */
+const VERIFY_TAKES: ReadonlyArray<keyof Args> = ['config', 'json'];
 const FLAGS: ReadonlyArray<readonly [keyof Args, string]> = [
   ['config', '--config'],
   ['out', '--out'],
@@ -279,7 +281,7 @@ function refuseOtherOptions(args: Args): void {
     const value = args[key];
     const given = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false;
     if (given && !takes.includes(key)) {
-      const by = Object.keys(OPTIONS).filter((c) => OPTIONS[c].includes(key));
+      const by = [...Object.keys(OPTIONS).filter((c) => OPTIONS[c].includes(key)), ...(VERIFY_TAKES.includes(key) ? ['verify'] : [])];
       throw new UsageError(`${args.command} does not take ${flag} (it would be ignored): it is an option of ${listedInWords(by, by.length)}`);
     }
   }

@@ -116,11 +116,11 @@ describe('usage errors: exit code 2', () => {
     // an option the command would ignore
     [['validate', '--config', 'x.yaml', '--allow', 'format-changed'], 'validate does not take --allow (it would be ignored): it is an option of synth and plan'],
     [['validate', '--config', 'x.yaml', '--against', 'old'], 'validate does not take --against (it would be ignored): it is an option of plan'],
-    [['validate', '--config', 'x.yaml', '--json'], 'validate does not take --json (it would be ignored): it is an option of plan'],
-    [['init', '--json'], 'init does not take --json (it would be ignored): it is an option of plan'],
+    [['validate', '--config', 'x.yaml', '--json'], 'validate does not take --json (it would be ignored): it is an option of plan and verify'],
+    [['init', '--json'], 'init does not take --json (it would be ignored): it is an option of plan and verify'],
     [['init', '--format', 'flux'], 'init does not take --format (it would be ignored): it is an option of synth, plan and validate'],
     [['synth', '--config', 'x.yaml', '--out', 'o', '--against', 'old'], 'synth does not take --against (it would be ignored): it is an option of plan'],
-    [['synth', '--config', 'x.yaml', '--out', 'o', '--json'], 'synth does not take --json (it would be ignored): it is an option of plan'],
+    [['synth', '--config', 'x.yaml', '--out', 'o', '--json'], 'synth does not take --json (it would be ignored): it is an option of plan and verify'],
     [['plan', '--config', 'x.yaml', '--against', 'old', '--force'], 'plan does not take --force (it would be ignored): it is an option of init'],
   ])('%j', (argv, message) => {
     const result = run(...argv);

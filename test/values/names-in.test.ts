@@ -25,7 +25,8 @@ function spelledOut(text: string, names: ReadonlySet<string>): DomainMention[] {
 // without a dot
 const NAMES = ['red.example.com', 'example.com', 'a.b', 'b', 'x-1.co.uk', 'co.uk', 'chat.d2.de', 'd2.de', '1.2', 'site0.com'];
 const pieces = fc.oneof(
-  fc.constantFrom(...NAMES, ...NAMES.map((n) => n.toUpperCase()), 'haproxy.cfg', '.', '..', '-', '.-', ' ', '/', ':', '_', '%', '@', '\n', '\t', 'com', 'UK', 'de.'),
+  // no "%": a percent-encoded text is read decoded, by the reading of other spellings (test/audit/spellings.test.ts)
+  fc.constantFrom(...NAMES, ...NAMES.map((n) => n.toUpperCase()), 'haproxy.cfg', '.', '..', '-', '.-', ' ', '/', ':', '_', '@', '\n', '\t', 'com', 'UK', 'de.'),
   fc.stringMatching(/^[a-zA-Z0-9.\-_ /:]{0,6}$/),
 );
 const texts = fc.array(pieces, { maxLength: 12 }).map((p) => p.join(''));

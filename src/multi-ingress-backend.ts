@@ -16,7 +16,7 @@ import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
 import { markManaged, reportAtSynth } from './report';
 import { isDnsSubdomain, resolveNamespace } from './settings';
-import { SsoOptions } from './sso';
+import { SamlContact, SamlContactType, SsoOptions } from './sso';
 import { IngressTls } from './tls';
 import { buildTopology } from './topology';
 import { cleanBase, composeValues, describeEdits, overriddenByOverlay } from './values/compose';
@@ -395,10 +395,36 @@ function describeAdditional(quoted: readonly string[]): string {
   return `the additional domains ${shown} are served`;
 }
 
+/**
+ * One SAML contact as spar reads it (saml2-web-sso's `ContactPerson`): a
+ * known type, texts, and an e-mail that is a URI (`email:ops@example.com`);
+ * spar does not start with a bare address there.
+ */
+function checkContact(c: SamlContact, n: number): void {
+  const what = `SAML contact ${n}`;
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) {
+    throw new Error(`${what} ${quote(c)} is not valid: expected a contact such as { type: "ContactSupport", email: "email:support@example.com" }`);
+  }
+  const types = Object.values(SamlContactType) as string[];
+  if (!types.includes(c.type)) {
+    throw new Error(`type ${quote(c.type)} of ${what} is not valid: expected one of ${types.map((t) => `"${t}"`).join(', ')}`);
+  }
+  for (const key of ['company', 'givenName', 'surname', 'phone', 'email'] as const) {
+    if (c[key] !== undefined && typeof c[key] !== 'string') {
+      throw new Error(`${key} ${quote(c[key])} of ${what} is not valid: expected a text`);
+    }
+  }
+  if (c.email !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(c.email)) {
+    const bare = /^[^\s@:]+@[^\s@:]+$/.test(c.email) ? ' (spar reads a URI there, not a bare address)' : '';
+    throw new Error(`e-mail ${quote(c.email)} of ${what} is not valid: expected a URI such as "email:support@example.com"${bare}`);
+  }
+}
+
 function checkSso(sso: SsoOptions): SsoOptions {
   if (!Array.isArray(sso.contacts)) {
     throw new Error(`sso.contacts ${quote(sso.contacts)} is not valid: expected a list of SAML contacts (may be empty)`);
   }
+  sso.contacts.forEach((c, i) => checkContact(c, i + 1));
   if (sso.scimBaseUri !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(sso.scimBaseUri)) {
     throw new Error(`sso.scimBaseUri ${quote(sso.scimBaseUri)} is not valid: expected an https:// URL such as "https://nginz-https.example.com/scim/v2"`);
   }

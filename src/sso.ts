@@ -22,7 +22,9 @@ export interface SamlContact {
    */
   readonly company?: string;
   /**
-   * E-mail as spar expects it, e.g. `email:support@example.com`.
+   * E-mail as spar expects it: a URI, e.g. `email:support@example.com`
+   * (saml2-web-sso reads the contact's e-mail as a URI; a bare address is
+   * refused).
    * @default - not set
    */
   readonly email?: string;

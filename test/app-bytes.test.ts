@@ -46,7 +46,7 @@ tls:
   staging: true
 sso:
   contacts:
-    - { type: ContactTechnical, company: Example Ltd., email: ops@example.org, givenName: Zoë, surname: O'Brien, phone: "+49 30 1234567" }
+    - { type: ContactTechnical, company: Example Ltd., email: "email:ops@example.org", givenName: Zoë, surname: O'Brien, phone: "+49 30 1234567" }
   scimBaseUri: https://nginz-https.green.example.org/scim/v2
 calling:
   turnUris: ["turn:turn.calling.example:3478", "turns:turn.calling.example:5349?transport=tcp"]

@@ -11,6 +11,7 @@ import {
   MultiIngressBackend,
   MultiIngressBackendProps,
   ReleaseFormat,
+  SamlContact,
   SamlContactType,
   WireApp,
   WireCharts,
@@ -377,6 +378,23 @@ describe('SSO', () => {
     const emitted = synth({ ...GUIDE, sso: { contacts, scimBaseUri: 'https://scim.example.org/scim/v2' } });
     expect(valuesOf(emitted, 'wire-server').spar.config.scimBaseUri).toBe('https://scim.example.org/scim/v2');
     expect(refusedWith({ ...GUIDE, sso: { contacts, scimBaseUri: 'scim.example.org' } })).toContain('sso.scimBaseUri "scim.example.org" is not valid');
+  });
+
+  // spar reads a contact as saml2-web-sso's ContactPerson: a known type, texts, and the e-mail as a URI
+  test.each([
+    ['a bare e-mail address', { type: SamlContactType.SUPPORT, email: 'support@example.org' }, 'e-mail "support@example.org" of SAML contact 2 is not valid: expected a URI such as "email:support@example.com" (spar reads a URI there, not a bare address)'],
+    ['an e-mail that is no URI', { type: SamlContactType.SUPPORT, email: 'the support team' }, 'e-mail "the support team" of SAML contact 2 is not valid: expected a URI such as "email:support@example.com"'],
+    ['an unknown type', { type: 'Support' as SamlContactType }, 'type "Support" of SAML contact 2 is not valid: expected one of "ContactTechnical", "ContactSupport", "ContactAdministrative", "ContactBilling", "ContactOther"'],
+    ['a company that is no text', { type: SamlContactType.BILLING, company: 42 as unknown as string }, 'company 42 of SAML contact 2 is not valid: expected a text'],
+    ['no contact at all', null as unknown as SamlContact, 'SAML contact 2 null is not valid'],
+  ])('a contact with %s is refused, naming it', (_what, bad, message) => {
+    expect(refusedWith({ ...GUIDE, sso: { contacts: [...contacts, bad] } })).toContain(message);
+  });
+
+  test('an e-mail URI of another scheme is taken as it is', () => {
+    const mailto = [{ type: SamlContactType.TECHNICAL, email: 'mailto:ops@example.org' }];
+    const spar = valuesOf(synth({ ...GUIDE, sso: { contacts: mailto } }), 'wire-server').spar.config;
+    expect(spar.domainConfigs['nginz-https.red.example.com'].contacts).toEqual(mailto);
   });
 });
 

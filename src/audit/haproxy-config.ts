@@ -112,7 +112,7 @@ export function listeningAddresses(config: HaproxyConfig): HaproxyEndpoint[] {
       continue;
     }
     for (const d of section.directives) {
-      if (d.keyword === 'bind' && d.args.length > 0) listening(section, d, found);
+      if (d.keyword === 'bind' && d.args.length > 0) listening(section, d.line, d.args[0], found);
     }
   }
   return found;
@@ -128,22 +128,22 @@ export function listeningAddresses(config: HaproxyConfig): HaproxyEndpoint[] {
  */
 export function listeningAddressesOf(text: string): HaproxyEndpoint[] | undefined {
   const found: HaproxyEndpoint[] = [];
-  let section: HaproxySection | undefined;
+  let section: Pick<HaproxySection, 'keyword' | 'name'> | undefined;
   let proxy = false;
-  let line = 0;
-  for (let start = 0; start <= text.length; line++) {
+  for (let start = 0, line = 1; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const raw = text.slice(start, end);
     start = end + 1;
-    const special = SPECIAL.test(raw);
-    const keyword = special ? splitWords(raw)[0] : firstWord(raw);
+    // a line with a quote, an escape or a comment is split at once; another only as far as it is read
+    let words = SPECIAL.test(raw) ? splitWords(raw) : undefined;
+    const keyword = words === undefined ? firstWord(raw) : words[0];
     if (keyword === undefined) {
       continue;
     }
     if (SECTION_KEYWORDS.has(keyword)) {
-      const name = splitWords(raw)[1];
-      section = name === undefined ? { keyword, line: line + 1, directives: [] } : { keyword, name, line: line + 1, directives: [] };
+      const name = (words ?? splitWords(raw))[1];
+      section = name === undefined ? { keyword } : { keyword, name };
       if (PROXY_SECTIONS.has(keyword) && keyword !== 'defaults') proxy = true;
       continue;
     }
@@ -151,8 +151,8 @@ export function listeningAddressesOf(text: string): HaproxyEndpoint[] | undefine
       return undefined; // a directive outside every section
     }
     if (keyword === 'bind' && (section.keyword === 'frontend' || section.keyword === 'listen')) {
-      const args = splitWords(raw);
-      if (args.length > 1) listening(section, { keyword, args: args.slice(1), line: line + 1 }, found);
+      words ??= splitWords(raw);
+      if (words.length > 1) listening(section, line, words[1], found);
     }
   }
   return proxy ? found : undefined;
@@ -175,19 +175,19 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
 }
 
-/** The addresses one `bind` directive of a frontend or listen section listens on. */
-function listening(section: HaproxySection, d: HaproxyDirective, found: HaproxyEndpoint[]): void {
+/** The addresses one `bind` line of a frontend or listen section listens on, from its first argument. */
+function listening(section: Pick<HaproxySection, 'keyword' | 'name'>, line: number, addresses: string, found: HaproxyEndpoint[]): void {
   // one bind line may list several addresses: "bind 192.0.2.1:443,[2001:db8::1]:443 ssl ..."
-  for (const item of d.args[0].split(',')) {
+  for (const item of addresses.split(',')) {
     const address = bindAddress(item);
     if (address !== undefined && !isUnspecified(address)) {
-      found.push({ address, where: `${describe(section)}, line ${d.line}: bind` });
+      found.push({ address, where: `${describe(section)}, line ${line}: bind` });
     }
   }
 }
 
 /** `frontend https` */
-function describe(section: HaproxySection): string {
+function describe(section: Pick<HaproxySection, 'keyword' | 'name'>): string {
   return section.name === undefined ? section.keyword : `${section.keyword} ${section.name}`;
 }
 

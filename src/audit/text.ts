@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { isIP } from 'net';
+import { isAsciiLetter, isAsciiLetterOrDigit } from '../values/merge';
 
 /** E-mail addresses in a text (the local part stops at `:` so `email:ops@example.org` gives `ops@example.org`). */
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
@@ -39,7 +40,7 @@ function labelWithLetterAt(text: string, start: number): boolean {
     if (!isLabelCharacter(c)) {
       return false;
     }
-    if (isLetter(c)) {
+    if (isAsciiLetter(c)) {
       return true;
     }
   }
@@ -48,12 +49,7 @@ function labelWithLetterAt(text: string, start: number): boolean {
 
 /** A letter of either case, a digit or "-". */
 function isLabelCharacter(c: number): boolean {
-  return isLetter(c) || (c >= 48 && c <= 57) || c === 45;
-}
-
-/** An ASCII letter of either case. */
-function isLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return isAsciiLetterOrDigit(c) || c === 45;
 }
 
 /** `value` as an IP address (brackets and a zone dropped, lower case), or undefined. */

@@ -384,8 +384,8 @@ function asciiNamesIn(text: string, domains: ReadonlySet<string>, found: DomainM
     while (end < text.length && isTokenCharacter(text.charCodeAt(end))) end++;
     from = end;
     // the token: the run without the dots and hyphens at its ends
-    while (start < end && !isLetterOrDigit(text.charCodeAt(start))) start++;
-    while (end > start && !isLetterOrDigit(text.charCodeAt(end - 1))) end--;
+    while (start < end && !isAsciiLetterOrDigit(text.charCodeAt(start))) start++;
+    while (end > start && !isAsciiLetterOrDigit(text.charCodeAt(end - 1))) end--;
     const lastDot = text.lastIndexOf('.', end - 1);
     const length = end - lastDot - 1;
     if (lastDot < start || length < labels.shortest || length > labels.longest || !labels.names.has(lowerCase(text, lastDot + 1, end))) {
@@ -407,11 +407,17 @@ function lowerCase(text: string, start: number, end: number): string {
 
 /** Letters (either case), digits, "." and "-": what `HOST_TOKEN` reads in a lower-case text. */
 function isTokenCharacter(c: number): boolean {
-  return c === 46 || c === 45 || isLetterOrDigit(c);
+  return c === 46 || c === 45 || isAsciiLetterOrDigit(c);
 }
 
-function isLetterOrDigit(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+/** Whether a UTF-16 code unit is an ASCII letter, of either case. */
+export function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** Whether a UTF-16 code unit is an ASCII letter (either case) or digit. */
+export function isAsciiLetterOrDigit(c: number): boolean {
+  return isAsciiLetter(c) || (c >= 48 && c <= 57);
 }
 
 /** The last labels of a set of names, and their shortest and longest lengths. */
@@ -430,19 +436,10 @@ function lastLabelsOf(domains: ReadonlySet<string>): LastLabels | undefined {
     return known.labels;
   }
   const names = new Set<string>();
-  let labels: LastLabels | undefined;
-  for (const name of domains) {
-    const dot = name.lastIndexOf('.');
-    if (dot < 0) {
-      names.clear();
-      break;
-    }
-    names.add(name.slice(dot + 1));
-  }
-  if (names.size > 0) {
-    const lengths = [...names].map((l) => l.length);
-    labels = { names, shortest: Math.min(...lengths), longest: Math.max(...lengths) };
-  }
+  for (const name of domains) names.add(name.slice(name.lastIndexOf('.') + 1));
+  const dotless = [...domains].some((name) => !name.includes('.'));
+  const lengths = [...names].map((l) => l.length);
+  const labels = dotless || names.size === 0 ? undefined : { names, shortest: Math.min(...lengths), longest: Math.max(...lengths) };
   lastLabels.set(domains, { size: domains.size, labels });
   return labels;
 }

@@ -180,9 +180,9 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
       const fault = jsonSyntaxError(text) ?? { line: 1, column: 1, message: 'not readable as JSON' };
       throw new ConfigError([`${file}:${fault.line}:${fault.column}: not valid JSON: ${fault.message}`]);
     }
-    const duplicate = firstDuplicateJsonKey(text);
-    if (duplicate) {
-      throw new ConfigError([`${file}:${duplicate.line}: ${duplicate.problem}`]);
+    const problem = firstJsonProblem(text);
+    if (problem) {
+      throw new ConfigError([`${file}:${problem.line}: ${problem.problem}`]);
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new ConfigError([`${file}:1: the file holds ${describe(data)}: expected ${expected}`]);
@@ -204,12 +204,18 @@ function parseYamlFile(file: string, bytes: Buffer, expected: string): LoadedCon
   return new LoadedConfig(file, text, data as { [key: string]: any }, { document, lines });
 }
 
+/** A JSON number, as JSON.parse has already checked it. */
+const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 /**
- * The first key that occurs twice in one object of a valid JSON text
- * (JSON.parse keeps the last silently), or the first place nested deeper than
- * the limit of the YAML reader.
+ * The first problem JSON.parse lets through in a valid JSON text: a key that
+ * occurs twice in one object (JSON.parse keeps the last silently), a place
+ * nested deeper than the limit of the YAML reader, a `\u` escape of half
+ * a UTF-16 surrogate pair (JSON.parse keeps it, and no YAML or UTF-8 file we
+ * write can hold it), or a number too large to be one (JSON.parse makes it
+ * Infinity, which no values file can hold).
  */
-function firstDuplicateJsonKey(text: string): { problem: string; line: number } | undefined {
+function firstJsonProblem(text: string): { problem: string; line: number } | undefined {
   const stack: Array<Set<string> | undefined> = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
@@ -219,9 +225,24 @@ function firstDuplicateJsonKey(text: string): { problem: string; line: number } 
       if (stack.length > MAX_DEPTH) {
         return { line, problem: `objects and lists are nested more than ${MAX_DEPTH} levels deep here: expected at most ${MAX_DEPTH} (Helm values are rarely deeper than 20)` };
       }
-    } else if (c === '}' || c === ']') {stack.pop();} else if (c === '"') {
+    } else if (c === '}' || c === ']') {stack.pop();} else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = i;
+      const written = NUMBER.exec(text)![0];
+      if (!Number.isFinite(Number(written))) {
+        return { line, problem: `the number ${written} is too large: it reads as infinity, which no Helm value can hold: expected a number of at most about 1.8e308, or the string "${written}"` };
+      }
+      i += written.length - 1;
+    } else if (c === '"') {
       let j = i + 1;
-      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      let high = false; // the escape before was the high half of a surrogate pair
+      while (text[j] !== '"') {
+        const unit = text[j] === '\\' && text[j + 1] === 'u' ? parseInt(text.slice(j + 2, j + 6), 16) : -1;
+        const low = unit >= 0xdc00 && unit <= 0xdfff;
+        if (high !== low) return { line, problem: halfSurrogate(text.slice(high ? j - 6 : j, high ? j : j + 6)) };
+        high = !high && unit >= 0xd800 && unit <= 0xdbff;
+        j += unit >= 0 ? 6 : text[j] === '\\' ? 2 : 1;
+      }
+      if (high) return { line, problem: halfSurrogate(text.slice(j - 6, j)) };
       const keys = stack[stack.length - 1];
       let k = j + 1;
       while (k < text.length && /\s/.test(text[k])) k++;
@@ -234,6 +255,10 @@ function firstDuplicateJsonKey(text: string): { problem: string; line: number } 
     }
   }
   return undefined;
+}
+
+function halfSurrogate(escape: string): string {
+  return `the escape ${escape} is half a UTF-16 surrogate pair, which no YAML or UTF-8 file can hold: expected a whole character (the character itself, or both halves, such as \\ud83d\\ude00)`;
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

@@ -238,6 +238,18 @@ describe('synth, validate and init', () => {
     expect(fs.readdirSync(dir)).toEqual(['multi-ingress.yaml']);
   });
 
+  test('a JSON configuration keeps whole surrogate pairs and escaped backslashes before "u" as they are', () => {
+    const dir = tempDir('cli-');
+    // in the JSON text, \ud83d\ude00 is one character, and \\ud83d a backslash and the letters ud83d (no escape)
+    const config = writeConfig(dir, '{"defaultDomain": "green.example.org", "format": {"type": "values"}, "webappValues": {"a": "\\ud83d\\ude00", "b": "\\\\ud83d", "\\ud83d\\ude00": 1}}\n', 'multi-ingress.json');
+    const out = path.join(dir, 'out');
+    expect(run('synth', '--config', config, '--out', out, '--quiet')).toMatchObject({ code: 0, err: '' });
+    const values = tree(out)['values/webapp/values.yaml'];
+    expect(values).toMatch(/^a: \u{1F600}$/mu);
+    expect(values).toMatch(/^b: \\ud83d$/m);
+    expect(values).toMatch(/^"?\u{1F600}"?: 1$/mu);
+  });
+
   test('values files are read relative to the config file', () => {
     const dir = tempDir('cli-');
     fs.mkdirSync(path.join(dir, 'values'));

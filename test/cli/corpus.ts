@@ -145,6 +145,32 @@ BAD_CONFIGS.push(
     ],
   },
   { name: 'JSON with a duplicate key', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "namespace": "wire",\n  "namespace": "chat"\n}\n', expected: ['{file}:4: not valid JSON: the key "namespace" appears twice in one object'] },
+  // JSON.parse keeps half a surrogate pair; the writer could not, and would refuse it with no line (a fuzz seed found it)
+  {
+    name: 'JSON with half a surrogate pair in a value',
+    json: true,
+    content: '{\n  "defaultDomain": "green.example.org",\n  "webappValues": {\n    "a": ["x", "\\ud83d"]\n  }\n}\n',
+    expected: ['{file}:4: the escape \\ud83d is half a UTF-16 surrogate pair, which no YAML or UTF-8 file can hold: expected a whole character (the character itself, or both halves, such as \\ud83d\\ude00)'],
+  },
+  {
+    name: 'JSON with the low half of a surrogate pair alone in a key',
+    json: true,
+    content: '{\n  "defaultDomain": "green.example.org",\n  "webappValues": {"\\\\\\ude00": 1}\n}\n',
+    expected: ['{file}:3: the escape \\ude00 is half a UTF-16 surrogate pair, which no YAML or UTF-8 file can hold: expected a whole character (the character itself, or both halves, such as \\ud83d\\ude00)'],
+  },
+  {
+    name: 'JSON with the high half of a surrogate pair before another escape',
+    json: true,
+    content: '{\n  "defaultDomain": "green.example.org",\n  "webappValues": {"a": "\\ud83d\\u0041"}\n}\n',
+    expected: ['{file}:3: the escape \\ud83d is half a UTF-16 surrogate pair, which no YAML or UTF-8 file can hold: expected a whole character (the character itself, or both halves, such as \\ud83d\\ude00)'],
+  },
+  // JSON.parse reads it as Infinity, which the writer would refuse with no line
+  {
+    name: 'JSON with a number too large to be one',
+    json: true,
+    content: '{\n  "defaultDomain": "green.example.org",\n  "webappValues": {\n    "a": [1, -2.5e400]\n  }\n}\n',
+    expected: ['{file}:4: the number -2.5e400 is too large: it reads as infinity, which no Helm value can hold: expected a number of at most about 1.8e308, or the string "-2.5e400"'],
+  },
   { name: 'JSON with a wrong type', json: true, content: '{\n  "defaultDomain": "green.example.org",\n  "additionalDomains": [\n    "red.example.com",\n    7\n  ]\n}\n', expected: ['{file}:5: additionalDomains[1]: expected a string, got the number 7'] },
 );
 

@@ -70,6 +70,24 @@ function expectHandled(r: { code: number; err: string; file: string; ms: number 
   }
 }
 
+/**
+ * JSON texts of any value JSON.parse accepts, written as a person could:
+ * strings of any UTF-16 units (half surrogate pairs too, as \u escapes),
+ * numbers as written (too large ones too), nested lists and objects.
+ */
+const jsonTexts = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ unit: 'binary', maxLength: 4 }).map((t) => JSON.stringify(t)),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+    fc.constantFrom('1e400', '-1E+309', '1e-400', '-0', '12345678901234567890', '0.5e0'),
+    fc.constantFrom('true', 'false', 'null'),
+    fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 3 }), tie('value')), { maxLength: 3 })
+      .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(',\n')}}`),
+  ),
+})).value as fc.Arbitrary<string>;
+
 describe('the configuration loader under fuzzing: no crash, no hang, every failure located', () => {
   test('the unmutated configurations are valid', () => {
     expect(validate(YAML_CONFIG, 'seed.yaml')).toMatchObject({ code: 0, err: '' });
@@ -94,6 +112,13 @@ describe('the configuration loader under fuzzing: no crash, no hang, every failu
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => expectHandled(validate(mutate(JSON_CONFIG, mutations), 'mutated.json'))),
       { numRuns: 150 },
+    );
+  }, 120_000);
+
+  test('JSON configurations whose values hold anything JSON.parse accepts', () => {
+    fc.assert(
+      fc.property(jsonTexts, (value) => expectHandled(validate(`{\n"defaultDomain": "green.example.org",\n"webappValues": {"v":\n${value}}\n}\n`, 'values.json'))),
+      { numRuns: 300 },
     );
   }, 120_000);
 

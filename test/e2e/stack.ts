@@ -2,10 +2,11 @@
  * The pieces of a loopback deployment that the end-to-end tests start: nginx
  * standing in for the Wire backend, the generated HAProxy edge proxies with
  * only their ports rewritten, and a real DNS server (BIND's named) with the
- * library's dns.zone records. Everything binds 127.0.0.0/8 only and runs
+ * library's dns.zone records. Everything binds 127.0.0.0/8 (and ::1) only and runs
  * under `timeout` (see Daemon).
  */
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { Daemon, freePort, replaceExactly, run, waitForPort } from './tools';
 
@@ -76,13 +77,16 @@ export interface EdgePorts {
 
 /**
  * A generated haproxy.cfg with only its ports rewritten: it binds
- * `address:https` and `address:http` instead of :443 and :80, forwards to the
+ * `address:https` and `address:http` instead of :443 and :80 (or
+ * `[::]:443 v4v6` and `[::]:80 v4v6` for an IPv6 domain), forwards to the
  * stand-in backend and certbot on their free ports, and (not being root)
  * keeps the user it was started as.
  */
 export function rewriteEdgeConfig(cfg: string, to: EdgePorts): string {
-  let out = replaceExactly(cfg, /^    bind :443 /, `    bind ${to.address}:${to.https} `);
-  out = replaceExactly(out, /^    bind :80$/, `    bind ${to.address}:${to.http}`);
+  // an IPv6 domain's proxy binds [::]:443 v4v6; the test binds its one address, bracketed when it is IPv6
+  const host = net.isIPv6(to.address) ? `[${to.address}]` : to.address;
+  let out = replaceExactly(cfg, /^    bind (?:\[::\])?:443 (?:v4v6 )?/, `    bind ${host}:${to.https} `);
+  out = replaceExactly(out, /^    bind (?:\[::\])?:80(?: v4v6)?$/, `    bind ${host}:${to.http}`);
   out = replaceExactly(out, /^    server backend [0-9.]+:443 /, `    server backend ${to.backend} `);
   out = replaceExactly(out, /^    server certbot 127\.0\.0\.1:\d+$/, `    server certbot 127.0.0.1:${to.certbotPort}`);
   if (process.getuid?.() !== 0) {

@@ -11,10 +11,12 @@
  * each injected fault is caught and named, with the domain and the evidence.
  */
 import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { NginxServer, checkZone, freePorts, nginxConfig, rewriteEdgeConfig, startHaproxy, startNamed, startNginx, zoneFile } from './stack';
-import { Daemon, describeWithTools, freePort, makeCertificates, replaceExactly, tempDir } from './tools';
+import { Daemon, describeIf, describeWithTools, freePort, makeCertificates, replaceExactly, tempDir } from './tools';
 import { WireDomain } from '../../src';
 import { main } from '../../src/cli/main';
 import { runVerify } from '../../src/verify/command';
@@ -28,6 +30,14 @@ const BACKEND = '127.0.0.10';
 const GUIDE: { [domain: string]: string } = { 'green.example.org': '127.0.3.1', 'red.example.com': '127.0.3.2', 'blue.example.net': '127.0.3.3' };
 /** 20 domains, each under its own registrable domain, at 127.0.4.1 to 127.0.4.20. */
 const TWENTY: { [domain: string]: string } = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`site${i}.verify-${i}.${['com', 'net', 'org', 'de'][i % 4]}`, `127.0.4.${i + 1}`]));
+/**
+ * A domain on IPv6 (the loopback ::1, the one IPv6 address every machine
+ * has) beside one on IPv4: its records are AAAA, its proxy binds [::]:443.
+ */
+const SIX = 'chat.six-only.org';
+const FOUR = 'chat.four-only.net';
+const DUAL: { [domain: string]: string } = { [SIX]: '::1', [FOUR]: '127.0.5.1' };
+const IPV6_LOOPBACK = Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((a) => a.address === '::1'));
 const RED = 'red.example.com';
 const BLUE = 'blue.example.net';
 const GREEN = 'green.example.org';
@@ -82,7 +92,7 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     certs = path.join(dir, 'certs');
     fs.mkdirSync(certs);
     await makeCertificates(tools.openssl, certs, {
-      ...Object.fromEntries([...Object.keys(GUIDE), ...Object.keys(TWENTY)].map((d) => [d, hosts(d)])),
+      ...Object.fromEntries([...Object.keys(GUIDE), ...Object.keys(TWENTY), ...Object.keys(DUAL)].map((d) => [d, hosts(d)])),
       // a fault: red's certificate also carries one of blue's names
       'red-foreign-name': [...hosts(RED), `nginz-https.${BLUE}`],
       // a fault: red's certificate also carries a name of no served domain
@@ -90,12 +100,14 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     });
     configs.guide = synthConfig('guide', GUIDE);
     configs.twenty = synthConfig('twenty', TWENTY);
+    configs.dual = synthConfig('dual', DUAL);
 
     // the deeplink documents, from the synthesized wire-server values
-    for (const name of ['guide', 'twenty']) {
+    const deployments: { [name: string]: { [domain: string]: string } } = { guide: GUIDE, twenty: TWENTY, ...(IPV6_LOOPBACK ? { dual: DUAL } : {}) };
+    for (const [name, addresses] of Object.entries(deployments)) {
       const ws = parseAllDocuments(synthesized(name, 'wire.k8s.yaml')).map((d) => d.toJSON()).find((o) => o.kind === 'HelmChart' && o.metadata.name === 'wire-server');
       const nginz = parse(ws.spec.valuesContent).nginz.nginx_conf;
-      for (const d of Object.keys(name === 'guide' ? GUIDE : TWENTY)) {
+      for (const d of Object.keys(addresses)) {
         fs.writeFileSync(deeplinkFile(d), JSON.stringify(d === nginz.external_env_domain ? nginz.deeplink : nginz.multi_ingress_deeplink[d]));
       }
     }
@@ -116,7 +128,7 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     const fallback = (port: string): NginxServer => ({ listen: `${BACKEND}:${ports[port]}`, names: [], cert: path.join(certs, `${GREEN}.crt`), key: path.join(certs, `${GREEN}.key`), directives: 'return 421;' });
     const servers = [
       fallback('honest'),
-      ...[...Object.keys(GUIDE), ...Object.keys(TWENTY)].map((d) => server('honest', d)),
+      ...Object.values(deployments).flatMap((addresses) => Object.keys(addresses).map((d) => server('honest', d))),
       fallback('csp'),
       server(
         'csp',
@@ -138,7 +150,7 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
       daemons.push(await startHaproxy(tools.haproxy, path.join(dir, `haproxy-${name}.cfg`), rewritten, address, proxy.https));
       proxies.set(name, proxy);
     };
-    for (const [name, addresses] of [['guide', GUIDE], ['twenty', TWENTY]] as const) {
+    for (const [name, addresses] of Object.entries(deployments)) {
       for (const [d, address] of Object.entries(addresses)) await startProxy(d, synthesized(name, `edge/${d}/haproxy.cfg`), address);
     }
     const red = synthesized('guide', `edge/${RED}/haproxy.cfg`);
@@ -154,7 +166,8 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
 
     // DNS: each domain's zone with its own NS and SOA contact, then its dns.zone records as synthesized
     const zonesOf = (name: string, faults: { [domain: string]: (zone: string) => string } = {}) => {
-      const all = { ...Object.fromEntries(Object.keys(GUIDE).map((d) => [d, 'guide'])), ...(name === 'honest' ? Object.fromEntries(Object.keys(TWENTY).map((d) => [d, 'twenty'])) : {}) };
+      const served = name === 'honest' ? deployments : name.startsWith('dual-') ? { dual: DUAL } : { guide: GUIDE };
+      const all = Object.fromEntries(Object.entries(served).flatMap(([deployment, addresses]) => Object.keys(addresses).map((d) => [d, deployment])));
       const files: { [zone: string]: string } = {};
       for (const [d, deployment] of Object.entries(all)) {
         const text = zoneFile(d, synthesized(deployment, `edge/${d}/dns.zone`), { nameservers: [`ns1.${d}`], hostmaster: `hostmaster.${d}`, nameserverAddress: '127.0.0.1' });
@@ -171,6 +184,8 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
       'wrong-record': zonesOf('wrong-record', { [RED]: (z) => replaceExactly(z, /^(nginz-https\.red\.example\.com\. +3600 IN A +)127\.0\.3\.2$/, `$1${GUIDE[BLUE]}`) }),
       // green's and red's zones are served by one nameserver
       'shared-ns': zonesOf('shared-ns', { [GREEN]: sharedNs(GREEN), [RED]: sharedNs(RED) }),
+      // a dual-stack slip: the IPv4 domain's API name also gets an AAAA record, the IPv6 domain's address
+      ...(IPV6_LOOPBACK ? { 'dual-aaaa': zonesOf('dual-aaaa', { [FOUR]: (z) => replaceExactly(z, /^(nginz-https\.chat\.four-only\.net\. +3600 IN A +127\.0\.5\.1)$/, `$1\nnginz-https.${FOUR}. 3600 IN AAAA ::1`) }) } : {}),
     };
     for (const [name, zones] of Object.entries(zoneSets)) {
       for (const [zone, file] of Object.entries(zones)) await checkZone(tools['named-checkzone'], zone, file);
@@ -190,7 +205,8 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     const args = ['--config', configs[config], '--json', '--ca', path.join(certs, 'ca.crt'), '--dns-server', `127.0.0.1:${dns.get(options.dns ?? 'honest')}`, '--timeout', '5'];
     for (const d of domains) {
       const p = proxies.get(d === RED && options.red ? options.red : d)!;
-      args.push('--connect', `${d}=${p.address}:${p.https}`, '--connect', `${d}:80=${p.address}:${p.http}`);
+      const host = net.isIPv6(p.address) ? `[${p.address}]` : p.address;
+      args.push('--connect', `${d}=${host}:${p.https}`, '--connect', `${d}:80=${host}:${p.http}`);
     }
     if (options.report) args.push('--report', options.report);
     let stdout = '';
@@ -300,5 +316,24 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     expect(f.domains).toEqual([RED]);
     expect(f.evidence).toContain(`nginz-https.${BLUE}`);
     expect(r.errors.filter((x) => x.check === 'foreign-domain' && x.evidence.startsWith('body: ')).map((x) => x.domains)).toEqual([[RED, BLUE]]);
+  });
+
+  describeIf(IPV6_LOOPBACK, 'needs the IPv6 loopback address ::1 on this machine', 'a domain on IPv6 beside one on IPv4', () => {
+    test('both pass every check: the IPv6 domain\'s names resolve by AAAA to its address, and its proxy answers there', async () => {
+      const r = await verifyRun('dual', Object.keys(DUAL));
+      expect(r.errors).toEqual([]);
+      expect(r.code).toBe(0);
+      // per domain: 6 host names (A/AAAA) + NS/SOA; 6 own names + 1 foreign SNI; deeplink, 1 foreign + 1 unknown Host, 2 webapp, 2 redirects
+      expect(r.report.probes).toEqual({ dns: 2 * 8, tls: 2 * 7, http: 2 * 7 });
+    });
+
+    test("an AAAA record of the IPv4 domain that points at the IPv6 domain's address", async () => {
+      const r = await verifyRun('dual', Object.keys(DUAL), { dns: 'dual-aaaa' });
+      expect(r.code).toBe(1);
+      const [f] = only(r.errors, 'shared-address:::1');
+      expect(f.domains).toEqual([FOUR, SIX]);
+      expect(f.evidence).toBe(`nginz-https.${FOUR} -> 127.0.5.1, ::1`);
+      expect(f.message).toContain(`the entry address of ${SIX}`);
+    });
   });
 });

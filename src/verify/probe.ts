@@ -20,7 +20,7 @@ export function resolver(servers: readonly string[], timeoutMs: number): dns.pro
   return r;
 }
 
-/** The A and AAAA addresses of a name (none when it does not resolve), and the error if neither query answered. */
+/** The A and AAAA addresses of a name, and why there are none when it has none (a name without an address does not resolve, whatever each query said). */
 export async function addressesOf(r: dns.promises.Resolver, name: string): Promise<{ addresses: string[]; error?: string }> {
   const errors: string[] = [];
   const query = async (f: (n: string) => Promise<string[]>) => {
@@ -33,7 +33,7 @@ export async function addressesOf(r: dns.promises.Resolver, name: string): Promi
   };
   const [v4, v6] = await Promise.all([query((n) => r.resolve4(n)), query((n) => r.resolve6(n))]);
   const addresses = [...v4, ...v6.map((a) => a.toLowerCase())];
-  return addresses.length > 0 || errors.length < 2 ? { addresses } : { addresses, error: [...new Set(errors)].join('/') };
+  return addresses.length > 0 ? { addresses } : { addresses, error: errors.length > 0 ? [...new Set(errors)].join('/') : 'no A or AAAA record' };
 }
 
 /** The NS names and the SOA of a zone. */

@@ -117,6 +117,8 @@ const MAX_BODY = 1024 * 1024;
 /**
  * One request: HTTPS with `sni` (the chain is not enforced here, the TLS
  * probe reports it) or plain HTTP, with the given Host and other headers.
+ * It ends within `timeoutMs` in all, however slowly the server answers, and
+ * reads at most MAX_BODY bytes of the body (an endless body is cut there).
  */
 export function request(
   scheme: 'https' | 'http',
@@ -128,6 +130,7 @@ export function request(
     const done = (r: HttpResult) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       req.destroy();
       resolve(r);
     };
@@ -135,21 +138,24 @@ export function request(
     const onResponse = (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_BODY) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => {
+      const answer = () => {
         const headers: Array<[string, string]> = [];
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]]);
-        done({ status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY) });
+        done({ status: res.statusCode, headers, body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8') });
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        if (size >= MAX_BODY) answer(); // what is read is all that is looked at
       });
+      res.on('end', answer);
       res.on('error', (e) => done({ error: e.message, headers: [], body: '' }));
     };
     const ca = options.ca === undefined ? {} : { ca: options.ca };
     const tlsOptions = { servername: options.sni ?? options.host, rejectUnauthorized: false, ...ca };
     const req = scheme === 'https' ? https.request({ ...common, ...tlsOptions }, onResponse) : http.request(common, onResponse);
-    req.setTimeout(options.timeoutMs, () => done({ error: `no answer within ${options.timeoutMs} ms`, headers: [], body: '' }));
+    // a deadline for the whole exchange (a socket's own timeout is only for silence, which a trickle never is)
+    const deadline = setTimeout(() => done({ error: `no answer within ${options.timeoutMs} ms`, headers: [], body: '' }), options.timeoutMs);
     req.once('error', (e) => done({ error: (e as NodeJS.ErrnoException).code ?? e.message, headers: [], body: '' }));
     req.end();
   });

@@ -387,9 +387,7 @@ class Reader {
 
   private scalar(node: any): unknown {
     const line = this.line(node);
-    if (node.type === 'QUOTE_DOUBLE' && this.hasSurrogateEscape(node)) {
-      throw new YamlProblem(line, 'a \\u escape of half a UTF-16 surrogate pair (such as "\\ud83d\\ude00"), which Helm\'s YAML reader refuses: write the character itself, or \\U0001F600');
-    }
+    this.refuseSurrogateEscape(node, line);
     const v = resolveScalar(node, line);
     if (v === null || typeof v !== 'object') return v;
     const n = 'int' in v ? Number(v.int) : v.float;
@@ -397,10 +395,13 @@ class Reader {
     return n;
   }
 
-  private hasSurrogateEscape(node: any): boolean {
+  /** A double-quoted scalar, a value or a key, with a \u escape of a surrogate: Go's reader refuses it, whole pairs too. */
+  private refuseSurrogateEscape(node: any, line: number): void {
+    if (node.type !== 'QUOTE_DOUBLE') return;
     const [start, end] = node.range ?? [0, 0];
-    const source = this.text.slice(start, end);
-    return /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(source);
+    if (/(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/.test(this.text.slice(start, end))) {
+      throw new YamlProblem(line, 'a \\u escape of half a UTF-16 surrogate pair (such as "\\ud83d\\ude00"), which Helm\'s YAML reader refuses: write the character itself, or \\U0001F600');
+    }
   }
 
   /** Go's mapping decoder: pairs in order, a merge (`<<`) writes the merged keys over what is there. */
@@ -419,6 +420,7 @@ class Reader {
         throw new YamlProblem(this.line(k ?? pair.value), 'a mapping or list used as a key: Helm cannot read it (invalid map key); expected a string key');
       }
       const line = this.line(keyNode);
+      this.refuseSurrogateEscape(keyNode, line);
       const key = goKey(resolveScalar(keyNode as any, line), line);
       if (seen.has(key)) {
         const written = String((keyNode as any).value);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describeWithTools, run } from './tools';
 import { MultiIngressBackend, ReleaseFormat, WireApp } from '../../src';
 import { main } from '../../src/cli/main';
-import { readHelmYaml } from '../../src/values/helm-yaml';
+import { YamlProblem, readHelmYaml } from '../../src/values/helm-yaml';
 import { toYamlDocuments } from '../../src/values/yaml';
 import { valueTrees } from '../arbitraries';
 import { captureWarnings, GUIDE, tempDir } from '../util';
@@ -145,6 +145,32 @@ describeWithTools(['helm', 'kubectl'], "Go's readers (helm, kubectl) read what t
       expect({ name, data: asJson(readHelmYaml(text).data) }).toEqual({ name, data: asJson(helm) });
     }
   }, 60_000);
+
+  /** Values files helm refuses (with the line its reader names, when it names one). */
+  const REFUSED = [
+    'a: "\\ud83d"\n',
+    'a: 1\n"\\ud83d": x\n',
+    'a:\n  "x\\udc00y": {b: 1}\n',
+    'a: "\\ud83d\\ude00"\n',
+    'a: .inf\n',
+    'a: 1\n[1, 2]: x\n',
+    'a: &x [*x]\n',
+    'x: 1\n~: x\n',
+  ];
+
+  test.each(REFUSED)('what helm refuses, the reader of the command line refuses, on the line helm names: %j', async (text) => {
+    const file = path.join(dir, 'refused.yaml');
+    fs.writeFileSync(file, text);
+    const helm = await helmReads(tools.helm, chart, file).then(() => 'read', (e: Error) => /yaml: line (\d+):/.exec(e.message)?.[1] ?? 'refused');
+    let ours = 'read';
+    try {
+      readHelmYaml(text);
+    } catch (e) {
+      ours = e instanceof YamlProblem ? (helm === 'refused' ? 'refused' : String(e.line)) : `crashed: ${(e as Error).message}`;
+    }
+    expect(ours).toBe(helm);
+    expect(helm).not.toBe('read');
+  });
 });
 
 /** Text that YAML 1.1 and Go's reader treat specially, as keys and as values. */

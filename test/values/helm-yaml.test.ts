@@ -69,6 +69,8 @@ describe('values are read the way Helm reads them (Go YAML 1.1, as in sigs.k8s.i
     ['a: .inf\n', 1, '.inf is not a finite number'],
     ['b:\n  a: .NaN\n', 2, '.NaN is not a finite number'],
     ['a: "\\ud83d\\ude00"\n', 1, 'a \\u escape of half a UTF-16 surrogate pair'],
+    ['a: 1\n"\\ud83d": x\n', 2, 'a \\u escape of half a UTF-16 surrogate pair'],
+    ['a:\n  "x\\udc00y": {b: 1}\n', 2, 'a \\u escape of half a UTF-16 surrogate pair'],
     ['a: &x [*x]\n', 1, 'the anchor &x contains an alias of itself'],
     ['[1, 2]: x\n', 1, 'a mapping or list used as a key'],
     ['18446744073709551615: x\n', 1, 'beyond 64-bit integers'],

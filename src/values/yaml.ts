@@ -437,11 +437,12 @@ class Writer {
 
   public constructor(private readonly undefinedAsNull: boolean) {}
 
-  /** `a.b[0].c` */
+  /** `a.b[0].c`; a key with a character a message cannot show as it is (a control character, half a surrogate pair) quoted as JSON writes it */
   private path(): string {
     let path = '';
     for (const k of this.keys) {
-      path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+      const shown = typeof k === 'number' || JSON.stringify(k) === `"${k}"` ? k : JSON.stringify(k);
+      path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? `${shown}` : `${path}.${shown}`;
     }
     return path;
   }

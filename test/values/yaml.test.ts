@@ -84,7 +84,9 @@ describe('the YAML writer for Helm values', () => {
 
   test('refuses half a surrogate pair, naming where it is', () => {
     expect(() => toYaml({ a: ['ok', 'x\ud83d'] })).toThrow('the value at a[1] holds half a UTF-16 surrogate pair (\\ud83d at character 1), which no YAML reader accepts');
-    expect(() => toYaml({ a: { ['\ude00']: 1 } })).toThrow('the key at a.\ude00 holds half a UTF-16 surrogate pair');
+    // the key is shown escaped: a message cannot hold half a character
+    expect(() => toYaml({ a: { ['\ude00']: 1 } })).toThrow('the key at a."\\ude00" holds half a UTF-16 surrogate pair');
+    expect(() => toYaml({ ['x\ny']: { b: 'ok', c: ['\ud83d'] } })).toThrow('the value at "x\\ny".c[0] holds half a UTF-16 surrogate pair');
   });
 
   test('refuses what Helm values cannot hold, naming where it is', () => {

@@ -138,34 +138,68 @@ export function snapshotOfDir(dir: string, next?: Snapshot, requireMarker = true
   const files = new Map<string, string>();
   for (const rel of listFiles(dir)) {
     if (rel === MARKER || skip(rel)) continue;
-    const text = fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8');
+    const file = path.join(dir, ...rel.split('/'));
     if (!rel.includes('/') && rel.endsWith('.k8s.yaml')) {
-      for (const doc of splitDocuments(text)) {
+      const invalid = (problem: string) => new PreviousOutputError(`${quote(file)} is not valid as the earlier output: ${problem}; ${RECOVER}`);
+      // the guard trusts what it reads here: a damaged manifest is refused, never read as fewer objects
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+      } catch {
+        throw invalid('it is not UTF-8 text, as synth writes it');
+      }
+      const documents = splitDocuments(text);
+      let line = text.startsWith('---\n') ? 2 : 1; // where the document starts in the file
+      for (let i = 0; i < documents.length; line += lineCount(documents[i]) + 1, i++) {
+        const doc = documents[i];
         const same = byText.get(doc);
         if (same) {
           objects.set(same.key, same);
           continue;
         }
-        const own = readOwnYaml(doc);
-        if (own !== undefined) {
-          if (own === null || typeof own !== 'object') continue;
-          const key = objectKey(own);
-          objects.set(key, { key, data: own, text: doc });
-          continue;
-        }
-        for (const parsed of yaml().parseAllDocuments(doc, { uniqueKeys: false })) {
-          if (parsed.errors.length > 0) {
-            throw new PreviousOutputError(`${quote(path.join(dir, rel))} is not valid as the earlier output: ${parsed.errors[0].message.split('\n')[0]}`);
+        let data: unknown = readOwnYaml(doc);
+        if (data === undefined) {
+          const parsed = yaml().parseAllDocuments(doc, { uniqueKeys: false });
+          const bad = parsed.find((d) => d.errors.length > 0)?.errors[0];
+          if (bad) {
+            const at = bad.linePos?.[0].line;
+            throw invalid(`line ${line + (at === undefined ? 0 : at - 1)}: ${bad.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
           }
-          const data = parsed.toJSON();
-          if (data === null || data === undefined) continue;
-          const key = objectKey(data);
-          objects.set(key, { key, data, text: doc });
+          if (parsed.length !== 1) throw invalid(`document ${i + 1} (line ${line}) is ${parsed.length} documents, not one`);
+          data = parsed[0].toJSON();
         }
+        const problem = notAnObject(data);
+        if (problem !== undefined) throw invalid(`document ${i + 1} (line ${line}) ${problem}`);
+        const key = objectKey(data);
+        objects.set(key, { key, data, text: doc });
       }
     } else {
-      files.set(rel, text);
+      files.set(rel, fs.readFileSync(file, 'utf8'));
     }
   }
   return { objects, files };
+}
+
+/** The lines of a document that ends with its line break (the last may not). */
+function lineCount(doc: string): number {
+  let n = doc.endsWith('\n') ? 0 : 1;
+  for (let i = doc.indexOf('\n'); i !== -1; i = doc.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** What to do about an earlier output that cannot be read. */
+const RECOVER = 'expected the manifests as synth wrote them: restore the folder (from version control or a backup) to compare with it, or move it away to synth without the comparison';
+
+/** Why a manifest document is not a Kubernetes object as synth writes one, or undefined when it is. */
+function notAnObject(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return `is ${data === null || data === undefined ? 'empty' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}: expected a Kubernetes object (apiVersion, kind, metadata.name)`;
+  }
+  const o = data as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  const missing = [
+    ...(typeof o.apiVersion === 'string' && o.apiVersion !== '' ? [] : ['apiVersion']),
+    ...(typeof o.kind === 'string' && o.kind !== '' ? [] : ['kind']),
+    ...(typeof o.metadata?.name === 'string' && o.metadata.name !== '' ? [] : ['metadata.name']),
+  ];
+  return missing.length === 0 ? undefined : `has no ${missing.join(', ')}: expected a Kubernetes object (apiVersion, kind, metadata.name)`;
 }

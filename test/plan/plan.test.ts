@@ -287,6 +287,33 @@ describe('plan: usage and bad input', () => {
     expect(r.err).toContain('invalid input');
   });
 
+  test.each([
+    ['not UTF-8', (m: Buffer) => Buffer.concat([m, Buffer.from([0xff, 0xfe, 0x0a])]), 'it is not UTF-8 text, as synth writes it'],
+    ['a document that is text', (m: Buffer) => Buffer.concat([m, Buffer.from('---\njust text\n')]), /document \d+ \(line (\d+)\) is a string: expected a Kubernetes object/],
+    ['a document that is a list', (m: Buffer) => Buffer.concat([m, Buffer.from('---\n- a\n- b\n')]), /document \d+ \(line (\d+)\) is a list: expected a Kubernetes object/],
+    ['an object without a kind', (m: Buffer) => Buffer.concat([m, Buffer.from('---\napiVersion: v1\nmetadata:\n  name: x\n')]), /document \d+ \(line (\d+)\) has no kind: expected a Kubernetes object/],
+    ['text that is not YAML', (m: Buffer) => Buffer.concat([m, Buffer.from('---\nkind: [\n  - {{{\n')]), /line (\d+): Flow map in block collection/],
+  ])('an earlier output whose manifests are damaged (%s): plan and the guard of synth refuse it, naming the file and where, and write nothing', (_, damage, expected) => {
+    // the guard trusts what it reads: a damaged manifest must never read as fewer objects (fewer dangers)
+    const { dir, out } = scenarioDir(GUIDE_CONFIG);
+    const manifest = path.join(out, 'wire.k8s.yaml');
+    const intact = fs.readFileSync(manifest);
+    fs.writeFileSync(manifest, damage(intact));
+    const lines = intact.toString('utf8').split('\n').length;
+    const config = writeJson(dir, 'c.json', GUIDE_CONFIG);
+    const before = tree(dir);
+    for (const command of ['plan', 'synth']) {
+      const r = run(command, '--config', config, command === 'plan' ? '--against' : '--out', out, '--quiet');
+      expect({ command, code: r.code }).toEqual({ command, code: 2 });
+      expect(r.err).toContain(`"${manifest}" is not valid as the earlier output: `);
+      expect(r.err).toContain('restore the folder (from version control or a backup) to compare with it, or move it away to synth without the comparison');
+      const at = typeof expected === 'string' ? (expect(r.err).toContain(expected), undefined) : expected.exec(r.err);
+      // the line named is the damaged part's: after the intact manifests
+      if (at !== undefined) expect({ found: at !== null, line: Number(at?.[1]) >= lines }).toEqual({ found: true, line: true });
+      expect(tree(dir)).toEqual(before);
+    }
+  });
+
   test('the first synth into a new folder compares nothing', () => {
     const dir = tempDir('plan-');
     const config = writeJson(dir, 'c.json', { ...GUIDE_CONFIG, namespace: 'elsewhere' });

@@ -32,6 +32,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { domains } = require('./domains');
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'lib', 'cli', 'main.js');
@@ -82,15 +83,6 @@ if (!fs.existsSync(CLI)) {
 // --dir: where the outputs go (a tmpfs such as /dev/shm takes the disk's own noise out of both sides)
 const work = fs.mkdtempSync(path.join(option('dir', os.tmpdir()), 'wire-bench-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
-
-/** n distinct domains with mixed public suffixes and depths, each registered apart (the audit refuses siblings). */
-function domains(n) {
-  const suffixes = ['com', 'net', 'org', 'de', 'io', 'co.uk'];
-  return Array.from({ length: n }, (_, i) => {
-    const suffix = suffixes[i % suffixes.length];
-    return i % 3 === 0 ? `site${i}.${suffix}` : i % 3 === 1 ? `d${i}-zone${i % 5}.${suffix}` : `chat.d${i}.${suffix}`;
-  });
-}
 
 /** One distinct address per domain: 10.0.0.0/8 or 2001:db8::/32. */
 function addresses(names, family) {

@@ -12,6 +12,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { domains } = require('./domains');
 
 const CLI = path.join(__dirname, '..', 'lib', 'cli', 'main.js');
 const args = process.argv.slice(2);
@@ -28,12 +29,6 @@ if (!fs.existsSync(CLI)) {
   process.exit(2);
 }
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wire-bench-plan-'));
-
-/** n distinct domains with mixed TLDs and depths, as bench.js and the tests use. */
-function domains(n) {
-  const tlds = ['com', 'net', 'org', 'de', 'io', 'example'];
-  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `site${i}.${tlds[i % tlds.length]}` : `d${i}.zone${i % 5}.${tlds[i % tlds.length]}`));
-}
 
 function config(n) {
   const [defaultDomain, ...additionalDomains] = domains(n);

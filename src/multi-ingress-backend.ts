@@ -11,6 +11,7 @@ import { serviceLbWarning } from './edge/load-balancer';
 import { DomainEdge, resolveEdges } from './edge/model';
 import { EdgeOptions } from './edge/options';
 import { Problems, quote } from './errors';
+import { sizeWarnings } from './limits';
 import { addNamespaces } from './namespaces';
 import { ReleaseFormat } from './release/release-format';
 import { ExpectedSecret, ReleaseSpec } from './release/release-spec';
@@ -138,6 +139,9 @@ export interface MultiIngressBackendProps extends IngressReleaseOptions {
 
 /** The releases every ingress release is installed after (they create the Services it routes to). */
 const INGRESS_DEPENDS_ON = ['wire-server', 'webapp'];
+
+/** The kinds of the objects that are releases (HelmChart, Flux, Argo CD), as opposed to their sources and configs. */
+const RELEASE_KINDS = ['HelmChart', 'HelmRelease', 'Application'];
 
 /** The key in the wire-server secrets Secret. */
 export const WIRE_SERVER_SECRETS_KEY = 'secrets.yaml';
@@ -311,6 +315,9 @@ export class MultiIngressBackend extends Construct {
     const wireServerRelease = format.render(this, 'WireServer', wireServerSpec);
     const webappRelease = format.render(this, 'Webapp', webappSpec);
     this.releaseObjects = [...wireServerRelease.objects, ...webappRelease.objects];
+    // wire-server's values grow with every domain: what Kubernetes would refuse of them
+    const releaseObject = wireServerRelease.objects.find((o) => RELEASE_KINDS.includes(o.kind));
+    this.warnings.push(...sizeWarnings(wireServerValues, releaseObject && `${releaseObject.kind} ${[releaseObject.metadata.namespace, releaseObject.name].filter((x) => x).join('/')}`));
 
     markManaged(this);
     this.domainIngresses = topology.all.map(

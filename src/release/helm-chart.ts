@@ -3,6 +3,7 @@ import { quote } from '../errors';
 import { RELEASE_LABELS, ReleaseObject, checkDuration, isOciRepository, ociChartReference, secretsInNamespace } from './common';
 import { ReleaseSpec, RenderedRelease } from './release-spec';
 import { HelmChart, HelmChartProps, HelmChartSpecFailurePolicy } from '../imports/helm.cattle.io';
+import { helmChartValuesProblem } from '../limits';
 import { isDnsLabel } from '../settings';
 import { toYamlRendering } from '../values/yaml';
 
@@ -162,6 +163,12 @@ export class HelmChartRenderer {
             : release.secretValues.map((s) => ({ name: s.secretName, keys: [s.key], ignoreUpdates: false })),
       },
     };
+    // the HelmChartConfig below repeats the values when there are secret values: the Secret holds both
+    const copies = release.secretValues.length > 0 ? 2 : 1;
+    const problem = helmChartValuesProblem(release.releaseName, Buffer.byteLength(props.spec!.valuesContent!), copies);
+    if (problem !== undefined) {
+      throw new Error(problem);
+    }
     const chart = new ReleaseObject(scope, id, { ...HelmChart.GVK, ...props });
     const objects: ReleaseObject[] = [chart];
     if (release.secretValues.length > 0) {

@@ -34,7 +34,10 @@ export class ReleaseFormat {
    * `failurePolicy: abort`. A release with secret values also gets a
    * `HelmChartConfig` of the same name that repeats the values, which the
    * helm-controller applies after the secret values: in every format the
-   * library's values win over a secret values file.
+   * library's values win over a secret values file. The helm-controller
+   * copies both into one Secret, which Kubernetes limits to 1 MiB: a release
+   * whose values pass it (wire-server at about 880 domains) is refused; the
+   * other formats carry more.
    */
   public static helmChart(options: HelmChartFormatOptions = {}): ReleaseFormat {
     return new ReleaseFormat('helmchart', new HelmChartRenderer(options));

@@ -18,6 +18,7 @@ import { apiServerProblems, domainsNamed } from './checks';
 import { EngineRelease, FormatName, engineReleases, parseManifests } from './engines';
 import { wireServerSecretValues, wireServerSiteValues } from './site';
 import { ExpectedSecret, IngressTls, MultiIngressBackendProps, ReleaseFormat, SamlContactType, WireDomain } from '../../src';
+import { nginzDeeplinkBytes } from '../../src/limits';
 import { deepMerge } from '../../src/values/merge';
 import { describeIf, describeWithTools, run, tempDir } from '../e2e/tools';
 import { Emitted, GUIDE, domains, synth } from '../util';
@@ -276,6 +277,9 @@ describeIf(
             expect(domainsNamed(deeplink[`nginz-https.${d}-deeplink.json`], served)).toEqual([d]);
             expect(JSON.parse(deeplink[`nginz-https.${d}-deeplink.json`]).endpoints.backendURL).toBe(`https://nginz-https.${d}`);
           }
+          // the size the library reckons for this ConfigMap (its limit is 1 MiB: src/limits.ts) is the size helm renders
+          const bytes = Object.values(deeplink).reduce((n: number, v) => n + Buffer.byteLength(String(v)), 0);
+          expect(bytes).toBe(nginzDeeplinkBytes(emittedBy.get(f)!.backend.wireServerValues.nginz.nginx_conf));
           if (c.props.sso) {
             const spar = config('spar', 'spar.yaml');
             expect(Object.keys(spar.saml.spDomainConfigs).sort()).toEqual(served.map((d) => `nginz-https.${d}`).sort());

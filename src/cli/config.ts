@@ -12,6 +12,7 @@ import type { Document, LineCounter } from 'yaml';
 import { LoadBalancerImplementation } from '../edge/load-balancer-implementation';
 import { EdgeOptions } from '../edge/options';
 import { excerpt, quote } from '../errors';
+import { MAX_INPUT_BYTES, readInputFile } from '../files';
 import { MultiIngressBackendProps } from '../multi-ingress-backend';
 import { FluxDriftDetection } from '../release/flux';
 import { HelmChartFailurePolicy } from '../release/helm-chart';
@@ -121,7 +122,8 @@ function schemaValidator(): ValidateFunction {
 export function loadConfig(file: string): LoadedConfig {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    // a pipe is fine here (process substitution, /dev/stdin), read up to the limit
+    bytes = readInputFile(file, true);
   } catch (e) {
     throw new ConfigError([`${file}: cannot read the configuration file: ${fileError(e)}`]);
   }
@@ -149,6 +151,12 @@ export function fileError(e: unknown): string {
       return 'a part of the path is a file, not a folder';
     case 'ELOOP':
       return 'too many symbolic links in the path';
+    case 'EFBIG':
+      return `it holds more than ${MAX_INPUT_BYTES / (1024 * 1024)} MiB, far more than any deployment needs`;
+    case 'ENOTREG':
+      return 'it is a named pipe, a device or a socket, not a regular file';
+    case 'ENXIO':
+      return 'it cannot be opened as a file (a socket, or a device with nothing behind it)';
     default:
       return code ?? (e as Error).message;
   }
@@ -587,7 +595,7 @@ export function toProps(config: LoadedConfig, overrides: ConfigOverrides = {}): 
         );
         return undefined;
       }
-      bytes = fs.readFileSync(real);
+      bytes = readInputFile(real, false);
     } catch (e) {
       at([fileKey], `cannot read ${quote(d[fileKey])} (${fileError(e)}): expected a Helm values file, relative to ${config.file}`);
       return undefined;

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import { readHelmYaml, YamlProblem } from './helm-yaml';
+import { readInputFile } from '../files';
 
 /**
  * Read Helm values files the way Helm reads them, to pass as base values
@@ -31,9 +31,9 @@ export class HelmValues {
     return data as { [key: string]: any };
   }
 
-  /** Values from a values file (UTF-8). */
+  /** Values from a values file (UTF-8; a regular file of at most 64 MiB). */
   public static fromFile(file: string): { [key: string]: any } {
-    return HelmValues.parse(fs.readFileSync(file, 'utf8'), file);
+    return HelmValues.parse(readInputFile(file, false).toString('utf8'), file);
   }
 
   private constructor() {}

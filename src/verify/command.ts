@@ -9,8 +9,9 @@ import { Endpoint } from './probe';
 import { REPORT_FILES, renderVerifyJson, renderVerifyMarkdown } from './report';
 import { targetOf } from './target';
 import { verify } from './verify';
-import { ConfigError, loadConfig, locate } from '../cli/config';
+import { ConfigError, fileError, loadConfig, locate } from '../cli/config';
 import { quote } from '../errors';
+import { readInputFile } from '../files';
 
 const NAME = 'cdk8s-wire-multi-ingress';
 
@@ -84,9 +85,9 @@ function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
       case '--ca': {
         const file = value();
         try {
-          args.ca = fs.readFileSync(file, 'utf8');
+          args.ca = readInputFile(file, true).toString('utf8');
         } catch (e) {
-          throw new UsageError(`--ca ${quote(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+          throw new UsageError(`--ca ${quote(file)} cannot be read (${fileError(e)})`);
         }
         if (!args.ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${quote(file)} holds no PEM certificate`);
         break;

@@ -8,6 +8,7 @@ import { DomainIngress, IngressTls, LoadBalancerImplementation, MultiIngressBack
 import { EXAMPLE_CONFIG } from '../../src/cli/example';
 import { HELP, main } from '../../src/cli/main';
 import { MARKER, stagingPathFor, writeAtomically } from '../../src/cli/output';
+import { findTool } from '../e2e/tools';
 import { GUIDE, errorOf, tempDir } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -398,6 +399,33 @@ describe('synth, validate and init', () => {
     const folder = run('validate', '--config', dir);
     expect(folder.err).toContain(`${dir}: cannot read the configuration file: it is a folder; expected a file`);
     expect(folder.err).not.toMatch(/E[A-Z]{3,}/);
+  });
+
+  test('a read never runs without end: a configuration over 64 MiB is refused before it is read, a device read up to the limit; a values file must be a regular file', () => {
+    const dir = tempDir('cli-');
+    // a sparse file: its size says it all, nothing of it is read
+    const huge = path.join(dir, 'huge.yaml');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 65 * 1024 * 1024);
+    expect(run('validate', '--config', huge).err).toContain(`${huge}: cannot read the configuration file: it holds more than 64 MiB, far more than any deployment needs`);
+    // a device without end (read up to the limit, then refused)
+    expect(run('validate', '--config', '/dev/zero').err).toContain('/dev/zero: cannot read the configuration file: it holds more than 64 MiB');
+    // a values file that is a device: refused without opening it (a named pipe would block the open)
+    const config = writeConfig(dir, 'defaultDomain: green.example.org\nwebappValuesFile: /dev/null\n');
+    const device = run('validate', '--config', config, '--allow-outside-files');
+    expect(device.err).toContain(`${config}:2: webappValuesFile: cannot read "/dev/null" (it is a named pipe, a device or a socket, not a regular file)`);
+  });
+
+  test('a configuration from a pipe is read (process substitution, /dev/stdin)', () => {
+    const bin = path.join(ROOT, 'lib', 'cli', 'main.js');
+    const bash = findTool('bash');
+    if (!fs.existsSync(bin) || bash === undefined) {
+      throw new Error(`${bin} or bash is missing: the build compiles the first before the tests (npx projen compile)`);
+    }
+    // a shell's pipe and process substitution are real pipes (a child's stdin from Node is a socket, which cannot be opened)
+    const script = 'printf \'defaultDomain: green.example.org\\n\' | "$0" "$1" validate --config /dev/stdin --quiet && "$0" "$1" validate --config <(printf \'defaultDomain: green.example.org\\n\') --quiet';
+    const r = spawnSync(bash, ['-c', script, process.execPath, bin], { encoding: 'utf8', timeout: 30_000 });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
   });
 
   test("init's file points editors at the schema the installed package ships, and its commands run with npx", () => {

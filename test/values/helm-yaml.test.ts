@@ -185,6 +185,8 @@ describe('HelmValues: the same reader for API users', () => {
     expect(HelmValues.parse('')).toEqual({});
     expect(() => HelmValues.parse('a: 1\na: 2\n', 'mine.yaml')).toThrow('mine.yaml:2: not valid YAML: the key "a" appears twice in one mapping');
     expect(() => HelmValues.parse('- a\n')).toThrow('values:1: holds a list: expected Helm values (a mapping)');
+    // only a regular file is read: a device would be read without end
+    expect(() => HelmValues.fromFile('/dev/zero')).toThrow('/dev/zero is not a regular file');
   });
 });
 

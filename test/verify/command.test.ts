@@ -25,7 +25,7 @@ describe('usage errors exit 2 and name the bad value', () => {
     [['--config', GUIDE_CONFIG, '--connect', 'red.example.com=localhost'], '--connect address "localhost" is not valid: expected an IP address'],
     [['--config', GUIDE_CONFIG, '--dns-server', '127.0.0.1:99999'], '--dns-server "127.0.0.1:99999" is not valid'],
     [['--config', GUIDE_CONFIG, '--timeout', '0'], '--timeout "0" is not valid: expected a whole number from 1 to 120'],
-    [['--config', GUIDE_CONFIG, '--ca', '/nonexistent/ca.pem'], '--ca "/nonexistent/ca.pem" cannot be read (ENOENT)'],
+    [['--config', GUIDE_CONFIG, '--ca', '/nonexistent/ca.pem'], '--ca "/nonexistent/ca.pem" cannot be read (no such file)'],
     [['--config'], '--config needs a value'],
   ])('%j', async (args, message) => {
     const r = await verifyCli(args);

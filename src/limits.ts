@@ -121,18 +121,17 @@ export function sizeWarnings(wireServerValues: { [key: string]: any }, releaseOb
   const warnings: string[] = [];
   const nginxConf = wireServerValues.nginz?.nginx_conf;
   const deeplinks = nginxConf === undefined ? 0 : nginzDeeplinkBytes(nginxConf);
+  const rendered =
+    `the wire-server chart's nginz renders the ConfigMap nginz-deeplink with about ${size(deeplinks)} of data, one deeplink document and page per domain ` +
+    '(wire-server 5.29.5, charts/nginz/templates/configmap.yaml)';
   if (deeplinks > MAX_DATA_BYTES) {
     warnings.push(
-      `the wire-server chart's nginz renders the ConfigMap nginz-deeplink with about ${size(deeplinks)} of data, one deeplink document and page per domain ` +
-        '(wire-server 5.29.5, charts/nginz/templates/configmap.yaml), and Kubernetes refuses a ConfigMap over 1 MiB: ' +
-        'helm would fail to install or upgrade wire-server. Serve fewer domains from one wire-server, or check that your chart version renders it differently',
+      `${rendered}, and Kubernetes refuses a ConfigMap over 1 MiB: helm would fail to install or upgrade wire-server. ` +
+        'Serve fewer domains from one wire-server, or check that your chart version renders it differently',
     );
   } else if (deeplinks > 0.9 * MAX_DATA_BYTES) {
     const perDomain = deeplinks / Math.max(1, Object.keys(nginxConf.multi_ingress_deeplink ?? {}).length + 1);
-    warnings.push(
-      `the wire-server chart's nginz renders the ConfigMap nginz-deeplink with about ${size(deeplinks)} of data, one deeplink document and page per domain ` +
-        `(wire-server 5.29.5, charts/nginz/templates/configmap.yaml): Kubernetes refuses a ConfigMap over 1 MiB, about ${Math.floor((MAX_DATA_BYTES - deeplinks) / perDomain)} more domain(s) like these`,
-    );
+    warnings.push(`${rendered}: Kubernetes refuses a ConfigMap over 1 MiB, about ${Math.floor((MAX_DATA_BYTES - deeplinks) / perDomain)} more domain(s) like these`);
   }
   if (releaseObject !== undefined) {
     const bytes = Buffer.byteLength(JSON.stringify(wireServerValues));

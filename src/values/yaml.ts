@@ -441,8 +441,12 @@ class Writer {
   private path(): string {
     let path = '';
     for (const k of this.keys) {
-      const shown = typeof k === 'number' || JSON.stringify(k) === `"${k}"` ? k : JSON.stringify(k);
-      path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? `${shown}` : `${path}.${shown}`;
+      if (typeof k === 'number') {
+        path = `${path}[${k}]`;
+        continue;
+      }
+      const shown = JSON.stringify(k) === `"${k}"` ? k : JSON.stringify(k);
+      path = path === '' ? shown : `${path}.${shown}`;
     }
     return path;
   }

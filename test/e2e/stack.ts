@@ -6,9 +6,9 @@
  * under `timeout` (see Daemon).
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { Daemon, freePort, replaceExactly, run, waitForPort } from './tools';
+import { hostPort, parseIpAddress } from '../../src/edge/addresses';
 
 /** One TLS server block of the stand-in backend. */
 export interface NginxServer {
@@ -84,9 +84,9 @@ export interface EdgePorts {
  */
 export function rewriteEdgeConfig(cfg: string, to: EdgePorts): string {
   // an IPv6 domain's proxy binds [::]:443 v4v6; the test binds its one address, bracketed when it is IPv6
-  const host = net.isIPv6(to.address) ? `[${to.address}]` : to.address;
-  let out = replaceExactly(cfg, /^    bind (?:\[::\])?:443 (?:v4v6 )?/, `    bind ${host}:${to.https} `);
-  out = replaceExactly(out, /^    bind (?:\[::\])?:80(?: v4v6)?$/, `    bind ${host}:${to.http}`);
+  const address = parseIpAddress(to.address, 'the test address');
+  let out = replaceExactly(cfg, /^    bind (?:\[::\])?:443 (?:v4v6 )?/, `    bind ${hostPort(address, to.https)} `);
+  out = replaceExactly(out, /^    bind (?:\[::\])?:80(?: v4v6)?$/, `    bind ${hostPort(address, to.http)}`);
   out = replaceExactly(out, /^    server backend [0-9.]+:443 /, `    server backend ${to.backend} `);
   out = replaceExactly(out, /^    server certbot 127\.0\.0\.1:\d+$/, `    server certbot 127.0.0.1:${to.certbotPort}`);
   if (process.getuid?.() !== 0) {

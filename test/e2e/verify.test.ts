@@ -11,7 +11,6 @@
  * each injected fault is caught and named, with the domain and the evidence.
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -19,6 +18,7 @@ import { NginxServer, checkZone, freePorts, nginxConfig, rewriteEdgeConfig, star
 import { Daemon, describeIf, describeWithTools, freePort, makeCertificates, replaceExactly, tempDir } from './tools';
 import { WireDomain } from '../../src';
 import { main } from '../../src/cli/main';
+import { hostPort, parseIpAddress } from '../../src/edge/addresses';
 import { runVerify } from '../../src/verify/command';
 import { REPORT_FILES } from '../../src/verify/report';
 import { VerifyFinding } from '../../src/verify/verify';
@@ -205,8 +205,8 @@ describeWithTools(['haproxy', 'nginx', 'openssl', 'named', 'named-checkzone', 't
     const args = ['--config', configs[config], '--json', '--ca', path.join(certs, 'ca.crt'), '--dns-server', `127.0.0.1:${dns.get(options.dns ?? 'honest')}`, '--timeout', '5'];
     for (const d of domains) {
       const p = proxies.get(d === RED && options.red ? options.red : d)!;
-      const host = net.isIPv6(p.address) ? `[${p.address}]` : p.address;
-      args.push('--connect', `${d}=${host}:${p.https}`, '--connect', `${d}:80=${host}:${p.http}`);
+      const address = parseIpAddress(p.address, 'the test address');
+      args.push('--connect', `${d}=${hostPort(address, p.https)}`, '--connect', `${d}:80=${hostPort(address, p.http)}`);
     }
     if (options.report) args.push('--report', options.report);
     let stdout = '';
